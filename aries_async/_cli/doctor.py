@@ -180,10 +180,14 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
             check_websockets(client, signed_in, timeout),
         )
         refreshed = client.auth.refreshes > 0
-    token = await store.load()
     checks.append(directory_row)
-    checks.append(
-        check_expiry(
+    try:
+        token = await store.load()
+    except (ConfigurationError, StoreUnavailableError) as exc:  # it failed since: a diagnosis
+        fix = _FIX_FAILING if isinstance(exc, StoreUnavailableError) else _FIX_UNREADABLE
+        token, expiry = None, Check("token expiry", "fail", str(exc), fix, "auth")
+    else:
+        expiry = check_expiry(
             token,
             now=time.time(),
             skew=config.refresh_skew,
@@ -191,7 +195,7 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
             refreshed=refreshed,
             refresh_failed=rest.status == "fail" and rest.kind == "auth",
         )
-    )
+    checks.append(expiry)
     checks.append(check_scopes(token, token_from_env=from_env, requested=config.scopes))
     checks += [rest, *sockets]
     if from_env:

@@ -13,7 +13,8 @@ renewal a call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight
 without asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's
 path in memory): a token another process stored meanwhile is taken at the next renewal attempt.
 A store that does not answer is an outage too: a call whose token serves waits for the store's
-read (:meth:`InHand.load`), as for the renewal, :data:`RENEWAL_PATIENCE` at most.
+read (:meth:`InHand.load`), as for the renewal, :data:`RENEWAL_PATIENCE` at most, and a call
+whose own timeout is shorter, part of its time only (:mod:`~aries_async.http.token_wait`).
 A renewal that ends otherwise (a new token, a refusal) ends the outage; a store that answers
 again ends its own. Either way one warning says so, naming what failed (and an INFO line when
 it answers again), and a token the server refused (a 401) or that a caller wants replaced is
@@ -37,6 +38,7 @@ from aries_async.auth.unrenewable import serves_still, tell_serving
 from aries_async.config import RetryPolicy
 from aries_async.errors import APIError, AuthError, RequestTimeoutError, TransportError
 from aries_async.http.retry import retry_delay
+from aries_async.http.token_wait import patience as call_patience
 
 __all__ = [
     "ENDPOINT_FAILURES",
@@ -176,9 +178,10 @@ class InHand:
         unusable: set[str],
     ) -> Token | None:
         """The store's token (``load``, its read at a renewal's start), waited for at most
-        :data:`RENEWAL_PATIENCE` when ``token``, the token in hand, would serve on through an
-        outage (:meth:`serves_on`): a store that does not answer is down as much as one that
-        cannot be reached. Either ends in an outage of the store (:meth:`storing`).
+        :data:`RENEWAL_PATIENCE` (less in a short call: :func:`~aries_async.http.token_wait.
+        patience`) when ``token``, the token in hand, would serve on through an outage
+        (:meth:`serves_on`): a store that does not answer is down as much as one that cannot
+        be reached. Either ends in an outage of the store (:meth:`storing`).
 
         Raises:
             StoreUnavailableError: the store's failure, or its silence (``request_sent``
@@ -187,20 +190,21 @@ class InHand:
         with self.storing(token, wall_clock, policy):
             if token is None or not self._outlasts(token, wall_clock(), unusable):
                 return await load()
-            patience = asyncio.timeout(RENEWAL_PATIENCE)
+            waited = call_patience(RENEWAL_PATIENCE)
+            patience = asyncio.timeout(waited)
             try:
                 async with patience:
                     return await load()
             except TimeoutError:
                 if not patience.expired():
                     raise
-            raise self._unanswered()
+            raise self._unanswered(waited)
 
-    def _unanswered(self) -> StoreUnavailableError:
-        """The error of a token store that did not answer in time."""
+    def _unanswered(self, waited: float) -> StoreUnavailableError:
+        """The error of a token store that did not answer within ``waited`` seconds."""
         where = "" if self._where == _SOMEWHERE else f" (the token {self._where})"
         return StoreUnavailableError(
-            f"the token store did not answer within {RENEWAL_PATIENCE:g}s{where}",
+            f"the token store did not answer within {waited:.3g}s{where}",
             request_sent=False,
         )
 
@@ -244,8 +248,9 @@ class InHand:
         granted: Callable[[], bool] = lambda: False,
     ) -> Token:
         """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
-        waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` when ``token``
-        would serve on through an outage, and not at all once a caller stopped waiting for it.
+        waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` (less in a short
+        call, as :meth:`load`) when ``token`` would serve on through an outage, and not at all
+        once a caller stopped waiting for it.
 
         Raises:
             StoreUnavailableError: the renewal did not end in time, waiting on the token store
@@ -256,8 +261,10 @@ class InHand:
         """
         if token is None or not self._outlasts(token, now, unusable):
             return await asyncio.shield(task)
+        waited = RENEWAL_PATIENCE  # what the caller who gave up first waited, at most
         if task is not self._slow:
-            patience = asyncio.timeout(RENEWAL_PATIENCE)
+            waited = call_patience(RENEWAL_PATIENCE)
+            patience = asyncio.timeout(waited)
             try:
                 async with patience:
                     return await asyncio.shield(task)
@@ -266,9 +273,9 @@ class InHand:
                     raise
             self._slow, self._slow_for = task, token.access_token
         if not self._granting and not granted():
-            raise self._unanswered()
+            raise self._unanswered(waited)
         raise RequestTimeoutError(
-            f"the renewal did not end within {RENEWAL_PATIENCE:g}s (the token endpoint is slow?)",
+            f"the renewal did not end within {waited:.3g}s (the token endpoint is slow?)",
             request_sent=False,
         )
 

@@ -18,8 +18,8 @@ the store. A grant the token endpoint refused (a 400 or 401, whatever its body) 
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store. The access token in hand serves on (one warning) through a refusal to its end, through a
 failing endpoint or token store to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
-A renewed token the store fails to take is kept, served, and saved at the next access to the
-store unless a logout or a newer token is there (:mod:`~aries_async.auth.renewal_resave`).
+A renewed token the store fails to take is kept, served, and saved in the background once the
+store answers, unless a logout or a newer token is there (:mod:`~aries_async.auth.renewal_resave`).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from aries_async.auth.renewal_close import (
     raise_if_failed_meanwhile,
     settle_renewal,
 )
-from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, RENEWAL_PATIENCE, InHand
-from aries_async.auth.renewal_resave import Pending, save_renewed
+from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
+from aries_async.auth.renewal_resave import Pending, Resaver, save_renewed
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import Token, given_token
@@ -105,6 +105,7 @@ class AuthSession:
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
         self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
         self._pending = Pending(store)  # a renewed token the store did not take
+        self._resaver = Resaver(self._pending, self._took, wall_clock, sleep)
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -136,8 +137,6 @@ class AuthSession:
         token = self._token
         if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
-        if self._pending.due(self._wall_clock):
-            return None  # a renewed token the store did not take: this call saves it first
         due = self._due
         if due is not None and (now := self._wall_clock()) >= due:
             return token if self._in_hand.serving(token, now, set()) else None
@@ -205,19 +204,6 @@ class AuthSession:
             token = self._token
             unusable = {self._invalid or "", other_than or ""}
             policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
-            if self._pending.due(self._wall_clock):  # first the renewed token the store missed
-                try:
-                    token = await self._pending.save(self._wall_clock(), policy, RENEWAL_PATIENCE)
-                except StoreUnavailableError as exc:  # the token in hand serves, as below
-                    if (self._usable(token) and token.access_token != other_than) or (
-                        self._in_hand.serves_on(token, exc, self._wall_clock(), unusable)
-                    ):
-                        return token
-                    raise
-                except NotSignedInError:  # a logout meanwhile wins
-                    self._adopt(None)
-                    raise
-                self._revive(token)  # it, or a newer token found in the store
             if self._usable(token) and token.access_token != other_than:
                 return token
             if self._in_hand.serving(token, self._wall_clock(), unusable):
@@ -321,8 +307,9 @@ class AuthSession:
                         fresh = await self._oauth.renew(stored, sending=stage.request)
                 except AuthError as exc:
                     current = await renewed_elsewhere(self._store, stored, exc)
-                    if current is not None and self._revived(current):
-                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                    if current is not None:  # not the token refused: due or not, it is used
+                        log.debug("another token was saved meanwhile; using that token")
+                        self._revive(current)
                         return current
                     if refused_for_good(exc):
                         self._refused = (stored, exc)
@@ -340,8 +327,16 @@ class AuthSession:
                     raise
                 except StoreUnavailableError as exc:  # kept: saved once the store answers
                     self._pending.keep(fresh, renewed_from, exc, self._wall_clock(), policy)
+                    self._resaver.start(policy)
                     return fresh
                 return there if there is fresh or self._revived(there) else fresh
+
+    def _took(self, token: Token | None) -> None:
+        """Use the store's token after the background save (None: a logout meanwhile won)."""
+        if token is None:
+            self._adopt(None)
+        else:
+            self._revive(token)  # the pending token, or a newer one found in the store
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
@@ -352,6 +347,7 @@ class AuthSession:
         renewal = settle_renewal(self._refreshing, self._stage, self._store, closing=closing)
         await asyncio.gather(renewal, self._oauth.settle(closing=closing))
         if closing:  # a renewed token the store did not take: one more try
+            await self._resaver.stop()
             await self._pending.on_close(self._oauth.retry_policy, self._wall_clock())
 
     async def access_token(self) -> str:
@@ -388,10 +384,12 @@ class AuthSession:
             await self._save_unsaved()
 
     async def clear(self) -> None:
-        """Forget the token here and in the store (waiting for a renewal in flight)."""
+        """Forget the token here and in the store (waiting for a renewal in flight); a renewed
+        token pending for the store is dropped once the store took the logout, not before."""
         self._owner.check_loop()
         self._unsaved = None
-        self._pending.drop()
         await sign_out(self._store)
+        self._pending.drop()
+        await self._resaver.stop()
         self._adopt(None)
         self._refused = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
@@ -74,9 +75,15 @@ def why_unusable(token: Token, invalid: str | None) -> str:
 async def renewed_elsewhere(store: TokenStore, stored: Token, error: AuthError) -> Token | None:
     """The token in ``store`` when ``error`` refused the refresh token of ``stored`` because
     another process renewed it while this grant was in flight (a store lock whose lease ran
-    out), rotating that refresh token away: its token is in the store, and nobody is signed
-    out. None when the store still holds ``stored``, or for another refusal."""
+    out), rotating that refresh token away, or a sign-in saved another: its token is in the
+    store, and the refusal is not its. None when the store still holds ``stored`` (or nothing),
+    for another refusal, or when the store fails to answer: the refusal is then the grant's
+    (which a store failing says nothing against)."""
     if not isinstance(error, ReauthenticationRequired):
         return None
-    current = await store.load()
+    try:
+        current = await store.load()
+    except StoreUnavailableError as exc:
+        log.debug("could not read the token store again after the refusal (%s)", exc)
+        return None
     return None if current == stored else current

@@ -30,6 +30,7 @@ from aries_async.errors import (
     ResponseTooLargeError,
     api_error_from_response,
 )
+from aries_async.http.token_wait import waiting_for_token
 
 __all__ = [
     "HeaderFactory",
@@ -294,15 +295,18 @@ async def by_deadline(
 ) -> T:
     """``token``'s result (the access token of ``call``, "GET /path"), unless ``deadline``
     (on ``monotonic``) passes first: a renewal held up (a stalled token store, a slow token
-    endpoint) goes on without the call, which does not wait past its timeout.
+    endpoint) goes on without the call, which does not wait past its timeout; while the token
+    in hand would serve, it waits part of that time only (:mod:`~.token_wait`).
 
     Raises:
         RequestTimeoutError: the deadline passed; the request was not sent.
     """
-    scope = asyncio.timeout(deadline - monotonic())
+    left = deadline - monotonic()
+    scope = asyncio.timeout(left)
     try:
-        async with scope:
-            return await token
+        with waiting_for_token(left):  # the token in hand may serve before the deadline
+            async with scope:
+                return await token
     except TimeoutError:
         if not scope.expired():
             raise

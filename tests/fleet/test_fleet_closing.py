@@ -28,12 +28,16 @@ from virtual_time import loop_time, virtual_from_here
 
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.auth.renewal_outage import SERVE_FLOOR
 from aries_async.errors import ClientClosedError, RequestTimeoutError
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs
 
 CALL_TIMEOUT = 0.2
 CLOSE_TIMEOUT = 0.5
+PAST_THE_FLOOR = 100 - SERVE_FLOOR + 1
+"""How far ahead the clients' clock runs for a token of 100 s: due, and too near its end to
+serve through an outage, so that the calls wait for the renewal (up to their timeout)."""
 
 
 async def _due_client(
@@ -45,7 +49,7 @@ async def _due_client(
         sim.client_config(timeout=CALL_TIMEOUT), token_store=store, wall_clock=wall_clock
     )
     await client.market.quote("AAPL")
-    wall_clock.ahead = 60.0  # due: the next call renews under the store's lock
+    wall_clock.ahead = PAST_THE_FLOOR  # due: the next call renews under the store's lock
     return client
 
 
@@ -150,7 +154,7 @@ async def test_a_renewal_whose_grant_is_in_flight_is_saved_past_the_bound(redis_
             sim.client_config(timeout=CALL_TIMEOUT), token_store=store, wall_clock=wall_clock
         )
         await client.market.quote("AAPL")
-        wall_clock.ahead = 60.0
+        wall_clock.ahead = PAST_THE_FLOOR
         sim.faults.late_token_answers = 0.3
         with pytest.raises(RequestTimeoutError):
             await client.market.quote("AAPL")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 
 import pytest
@@ -24,6 +25,7 @@ from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient, RateLimit
 from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.auth.renewal_outage import SERVE_FLOOR
 from aries_async.errors import RateLimitError, RequestTimeoutError
 from aries_async.http.budget_redis import RedisRateBudget
 from aries_async.sim import ManualClock, RateLimitFault, Simulator
@@ -54,9 +56,12 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
     assert sim.requests[("GET", "/v1/chart/quotes")] == 1
 
 
-async def test_a_stalled_token_store_ends_the_call_at_its_deadline(
-    redis_url: str, paused: redis.asyncio.Redis
+@pytest.mark.parametrize("serves", [True, False])
+async def test_a_stalled_token_store_holds_the_call_no_longer_than_its_deadline(
+    redis_url: str, paused: redis.asyncio.Redis, serves: bool
 ) -> None:
+    """With a token in hand that serves through an outage, the call waits part of its time,
+    then goes with it; with one too near its end, the call ends at its deadline, not sent."""
     wall_clock = WallClockAhead()
     async with (
         Simulator(tick_interval=None) as sim,
@@ -66,15 +71,23 @@ async def test_a_stalled_token_store_ends_the_call_at_its_deadline(
         config = sim.client_config(timeout=TIMEOUT)
         async with AriesClient(config, token_store=store, wall_clock=wall_clock) as client:
             await client.market.quote("AAPL")
-            wall_clock.ahead = 60.0  # due: the renewal takes the store's lock (a SET)
+            # Due: the renewal takes the store's lock (a SET).
+            wall_clock.ahead = 60.0 if serves else 100 - SERVE_FLOOR + 1
             await paused.client_pause(60_000, all=False)
+            started = time.monotonic()
             async with asyncio.timeout(30):
-                with pytest.raises(RequestTimeoutError) as raised:
+                if serves:
                     await client.market.quote("AAPL")
-            assert raised.value.request_sent is False
+                else:
+                    with pytest.raises(RequestTimeoutError) as raised:
+                        await client.market.quote("AAPL")
+                    assert raised.value.request_sent is False
+            assert time.monotonic() - started < SOCKET_TIMEOUT_LESS  # not the socket timeout
             await paused.client_unpause()
-            await client.market.quote("AAPL")  # the renewal went on meanwhile, or goes now
+            await client.auth.settle()  # the renewal went on without the call: it ends now
+            await client.market.quote("AAPL")
         assert sim.token_requests == 1
+        assert sim.requests[("GET", "/v1/chart/quotes")] == (3 if serves else 2)
 
 
 async def test_a_429_whose_pause_redis_does_not_record_holds_the_call_no_longer(

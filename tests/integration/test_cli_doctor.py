@@ -428,3 +428,29 @@ def test_a_refusal_quoting_the_token_is_shown_without_it(cli: Cli, output: tuple
     assert "market websocket" in done.out and "refused the token" in done.out
     assert "[redacted]" in done.out  # the server did quote it
     assert not shows_secret(done.out + done.err, refused)
+
+
+def test_a_disk_that_fails_during_the_checks_is_a_failed_row_not_a_traceback(cli: Cli) -> None:
+    """The token is renewed by the checks, and the disk fails right after the grant: the
+    renewed token is not saved, and the token file's read after the checks fails too."""
+    cli.sign_in(ttl=0)  # expired: the first check renews it
+    path = Path(cli.token_file)
+
+    def fail() -> None:
+        path.rename(path.with_name(path.name + ".aside"))
+        path.symlink_to("/proc/self/mem")  # every read fails with EIO
+
+    async def disk_fails() -> None:
+        cli.sim.faults.after_token_grant = None
+        fail()
+
+    cli.on_sim(lambda: setattr(cli.sim.faults, "after_token_grant", disk_fails))
+    done = cli("doctor", "--json", "--timeout", "3")
+    assert "Traceback" not in done.err, done.err
+    assert done.out, done.err
+    found = {row["check"]: row for row in done.json()}
+    assert done.code == 3
+    assert found["REST API"]["status"] == "ok"  # served by the renewed token, in memory
+    row = found["token expiry"]
+    assert row["status"] == "fail" and "Input/output error" in row["detail"]
+    assert "disk" in row["fix"]

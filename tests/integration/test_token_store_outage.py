@@ -100,6 +100,36 @@ async def test_a_store_whose_lock_hangs_is_named_in_the_warning(
             assert sim.requests[TOKEN] == 0
 
 
+CALL = 1.0
+"""A call's timeout shorter than RENEWAL_PATIENCE."""
+
+
+@pytest.mark.parametrize("stalls", ["loads", "lock"])
+async def test_a_short_call_waits_for_a_hung_store_part_of_its_own_time(
+    loop_clock: Callable[[], float], stalls: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A call whose timeout is shorter than RENEWAL_PATIENCE does not wait for the store (its
+    read, or the renewal on its lock) up to its own timeout: half of what it has left, then the
+    token in hand serves, and the outage is recorded: the next calls do not wait at all."""
+    async with on_sim() as sim:
+        store = StallingStore(signed_in(sim))
+        async with bot(sim, token_store=store) as client:
+            token = await client.auth.token()
+            sim.advance(LIFE - 30)  # due, good for 30 s more
+            setattr(store, f"stall_{stalls}", True)
+            with client.timeout(CALL), caplog.at_level(logging.WARNING, logger="aries_async"):
+                started = loop_clock()
+                assert await client.accounts.list()
+                assert loop_clock() - started == pytest.approx(CALL / 2, abs=0.01)
+                for _ in range(5):
+                    assert await client.accounts.list()  # at once, from memory
+                assert loop_clock() - started == pytest.approx(CALL / 2, abs=0.01)
+            assert (await client.auth.token()).access_token == token.access_token
+            (warning,) = outage_warnings(caplog)
+            assert "token store" in warning and "endpoint" not in warning
+            assert sim.requests[TOKEN] == 0
+
+
 async def test_a_token_first_read_from_the_store_is_in_hand_when_the_store_fails_next(
     loop_clock: Callable[[], float],
 ) -> None:
