@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aries_async.apispec import operations, schemas  # noqa: E402
-from aries_async.apispec.amounts import is_decimal_string  # noqa: E402
+from aries_async.apispec.amounts import is_decimal_string, query_amount  # noqa: E402
 from aries_async.apispec.naming import (  # noqa: E402
     BODY_PARAMS,
     TIME_TEXT,
@@ -45,6 +45,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     spell_out,
     variants,
 )
+from aries_async.apispec.ranges import COUNT_PARAMS  # noqa: E402
 from tools.apigen_alias import aliases, hand_written  # noqa: E402
 from tools.apigen_filters import Filters  # noqa: E402
 from tools.apigen_models import (  # noqa: E402
@@ -120,11 +121,15 @@ def _param_type(param: dict[str, Any]) -> str:
     if "enum" in schema:
         return "Literal[" + ", ".join(json.dumps(v) for v in schema["enum"]) + "]"
     when = query_time(param["wire"], schema)
+    if param["wire"] in COUNT_PARAMS:
+        return "int | str" if kind == "string" else "int"
     if kind == "string":
         if schema.get("format") == "date":
             return "date"
         if when:
             return "str | date" if when == "date" else "str | datetime | date"
+        if query_amount(param["wire"]):
+            return "Decimal | int | str"
         if param["wire"] in LIST_WIRES or param["wire"].endswith(LIST_PARAMS):
             return "str | Sequence[str]"
         return "str"

@@ -27,6 +27,8 @@ decimal string, the wire's type.
 
 from __future__ import annotations
 
+import re
+
 from aries_async.apispec.naming import field_name
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "TEXT_NUMBERS",
     "is_decimal_string",
     "lenient_decimal",
+    "query_amount",
 ]
 
 DECIMAL_STRINGS: dict[str, frozenset[str]] = {
@@ -123,3 +126,13 @@ def lenient_decimal(owner: str, wire: str) -> bool:
     if (owner, wire) in TEXT_NUMBERS:
         return False
     return field_name(wire, owner).rsplit("_", 1)[-1] in DECIMAL_WORDS
+
+
+_BOUND = re.compile(r"(?<=[a-z])(Gte|Gt|Lte|Lt|From|To|After|Before|Min|Max|Above|Below)$")
+
+
+def query_amount(wire: str) -> bool:
+    """Whether query parameter ``wire``, typed ``string``, holds money or a quantity by the name
+    rule, a bound's suffix set aside (``strikePriceGte`` is a ``strikePrice``): a ``Decimal``
+    or an ``int`` sent as its exact text, as a decimal string field is."""
+    return lenient_decimal("", _BOUND.sub("", wire))

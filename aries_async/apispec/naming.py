@@ -287,13 +287,18 @@ QUERY_TIMES: dict[tuple[str, str], str] = {
     # the option chain's expiry bounds are days, as its ``expirationDate`` is
     **{(f"expirationDate{end}", "string"): "date" for end in ("Gt", "Gte", "Lt", "Lte")},
     # technical indicators' window: "Start timestamp (Unix seconds)"; logos: "Unix timestamp"
+    # aggregates' and indices' windows: a day, an instant or an epoch number, as text
+    **{(wire, "string"): "text" for wire in ("from", "to", "startTime", "endTime")},
     ("from", "integer"): "s",
     ("to", "integer"): "s",
     ("updatedSince", "integer"): "s",
 }
 """(wire name, schema type) -> how a query parameter without a ``format`` takes a time:
-``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``) or an epoch unit (an aware ``datetime``,
-sent as that many units; a string parameter also takes a ``date``, and its text as before)."""
+``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``), ``"text"`` (a ``date``, an aware
+``datetime`` sent as RFC 3339) or an epoch unit (an aware ``datetime``, sent as that many
+units; a string parameter also takes a ``date``). A string parameter also takes its text,
+checked: a day ``YYYY-MM-DD``; with an epoch unit also a whole number; ``"text"`` also an RFC
+3339 instant with its zone or a whole number."""
 
 BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
 """Operation id -> the parameter that holds its body when the body is a JSON array (the

@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 
 from aries_async.apispec import schemas
-from aries_async.apispec.amounts import is_decimal_string
+from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
+from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
@@ -106,25 +107,89 @@ def query_value(
     method: str, name: str, value: Any, schema: Mapping[str, Any], wire: str = ""
 ) -> str:
     """A query or path value as text; a list (for a parameter of comma-separated values) is
-    joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says."""
+    joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says, its
+    text checked (:func:`_time_text`); a count (:data:`~aries_async.apispec.ranges.COUNT_PARAMS`)
+    at least 1; an amount the wire takes as text (:func:`~aries_async.apispec.amounts.query_amount`:
+    a strike) from a ``Decimal``, an ``int`` or a decimal string, sent as its exact text."""
+    plain = schema.get("type") == "string" and "format" not in schema and "enum" not in schema
+    if wire in COUNT_PARAMS:
+        return _count(method, name, value, schema)
     when = query_time(wire, dict(schema)) if wire else None
     if when and isinstance(value, datetime):
         if when == "date":
             raise invalid(method, name, f"must be a datetime.date or a string, got {value!r}")
         if value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        if when == "text":
+            return datetime_to_wire(value)
         return str(datetime_to_epoch(value, when))
-    if (
-        schema.get("type") == "string"
-        and "format" not in schema
-        and "enum" not in schema
-        and not isinstance(value, (str, bytes, Mapping))
-        and isinstance(value, Sequence)
-    ):
+    if when and isinstance(value, str) and schema.get("type") == "string":
+        return _time_text(method, name, value, when)
+    if plain and query_amount(wire):
+        return decimal_to_wire(_number(method, name, value, text=True))
+    if plain and not isinstance(value, (str, bytes, Mapping)) and isinstance(value, Sequence):
         if not value:
             raise invalid(method, name, "must not be empty")
         return ",".join(_scalar(method, name, item, schema) for item in value)
     return _scalar(method, name, value, schema)
+
+
+def _count(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str:
+    """A count of items: a whole number (an ``int``, or its digits where the wire types it
+    text) of at least the parameter's minimum (``ranges.count_minimum``: 1 unless told)."""
+    text = schema.get("type") == "string"
+    if isinstance(value, str) and text and re.fullmatch(r"-?[0-9]+", value.strip()):
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raise invalid(method, name, f"must be a whole number, got {value!r}")
+    least = count_minimum(dict(schema))
+    if number < least:
+        raise invalid(method, name, f"must be at least {least} (how many to answer), got {value!r}")
+    return str(number)
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+def _time_text(method: str, name: str, value: str, when: str) -> str:
+    """A time parameter's text, sent as given when the API reads it as a time (``when`` as in
+    :data:`~aries_async.apispec.naming.QUERY_TIMES`): a day ``YYYY-MM-DD`` (a real one); for an
+    epoch unit also a whole number of that unit; for ``"text"`` also a whole number or an
+    RFC 3339 instant with its zone. Anything else (``"yesterday"``) would be sent for the
+    server to refuse, or to ignore and answer every time."""
+    text = value.strip()
+    if _DAY.fullmatch(text):
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return text
+    elif when != "date" and _WHOLE.fullmatch(text):
+        return text
+    elif when == "text" and "T" in text.upper():
+        try:
+            instant = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            instant = None
+        if instant is not None and instant.tzinfo is not None:
+            return text
+    if when == "date":
+        wanted = "a day as YYYY-MM-DD, or a datetime.date"
+    elif when == "text":
+        wanted = (
+            "a time: a day as YYYY-MM-DD, an RFC 3339 instant with its zone or an epoch number"
+            " (or a date or an aware datetime)"
+        )
+    else:
+        wanted = f"a day as YYYY-MM-DD or a whole number of {_UNITS[when]} (or a datetime)"
+    raise invalid(method, name, f"must be {wanted}, got {value!r}")
+
+
+_UNITS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
 
 
 def body_value(

@@ -22,6 +22,7 @@ from aries_async.errors import ResponseFormatError
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import blank_text, body_value, invalid, query_value
 from aries_async.resources._base import Resource, path_segment
+from aries_async.resources._ranges import check_ranges
 
 __all__ = ["Plan", "Request", "plan"]
 
@@ -54,7 +55,8 @@ class Plan:
         """The request for ``values`` (the method's arguments by Python name).
 
         Raises:
-            ValidationError: a parameter is missing, of the wrong type or not allowed.
+            ValidationError: a parameter is missing, of the wrong type or not allowed, or a
+                range's start is after its end.
         """
         op = self.op
         values = self._with_filters(values)
@@ -72,6 +74,7 @@ class Plan:
                 path = path.replace("{" + param["wire"] + "}", path_segment(text, name))
             else:
                 query[param["wire"]] = text
+        check_ranges(self.name, op["params"], values)
         headers = None
         if op["idempotency_key"]:
             key = values.get("idempotency_key")

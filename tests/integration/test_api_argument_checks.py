@@ -181,13 +181,14 @@ TEXT_GIVEN_A_NUMBER: list[tuple[Call, str, str]] = [
     (lambda c: c.financials.income_statements(cik=320193), "cik", "must be a string"),  # type: ignore[arg-type]
     (lambda c: c.company.profile(cusip=Decimal("37833100")), "cusip", "must be a string"),  # type: ignore[arg-type]
     (
-        lambda c: c.options.chain_snapshot("AAPL", strike_price_gte=180),  # type: ignore[arg-type]
-        "strike_price_gte",
+        lambda c: c.options.chain_snapshot("AAPL", contract_type=1),  # type: ignore[arg-type]
+        "contract_type",
         "must be a string",
     ),
 ]
 """A number for a ``string`` parameter: an identifier's text (a CIK's leading zeros) is the
-user's to give, as the signature (``str``) says."""
+user's to give, as the signature (``str``) says. (An amount the wire takes as text, a strike,
+takes a ``Decimal``: ``test_api_argument_ranges.py``.)"""
 
 WRONG_TYPES: list[tuple[Call, str, str]] = [
     (lambda c: c.orders.place(None), "request", "OrderRequest"),  # type: ignore[arg-type]

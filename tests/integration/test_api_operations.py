@@ -494,13 +494,13 @@ async def test_prediction_reference_data_needs_no_token(sim: Simulator) -> None:
 WHEN = datetime(2026, 1, 15, 15, 0, 0, 123456, tzinfo=UTC)
 NAIVE: Any = WHEN.replace(tzinfo=None)
 TIMES: list[tuple[Call, list[tuple[str, str]]]] = [
-    # trades/quotes take "YYYY-MM-DD or nanoseconds"; a string is sent as given
+    # trades/quotes take "YYYY-MM-DD or nanoseconds"; such a string is sent as given
     (
         lambda c: c.stocks.trades(
-            "AAPL", timestamp_from=WHEN, timestamp_to=date(2026, 1, 16), timestamp="x"
+            "AAPL", timestamp_from=WHEN, timestamp_to=date(2026, 1, 16), timestamp="2026-01-15"
         ),
         [
-            ("timestamp", "x"),
+            ("timestamp", "2026-01-15"),
             ("timestampFrom", "1768489200123456000"),
             ("timestampTo", "2026-01-16"),
         ],

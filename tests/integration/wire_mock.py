@@ -51,6 +51,17 @@ EXAMPLES = {
 }
 """An example wire value by JSON type (or string format)."""
 
+TEXT_EXAMPLES = {
+    "strikePrice": "180.5",
+    "expirationDate": "2025-12-02",
+    "timestamp": "2025-12-02",
+    "limit": "2",
+    "size": "2",
+}
+"""An example wire value of a ``string`` parameter that holds a number, a time or a count, by
+the start of its wire name (``strikePriceGte`` is a ``strikePrice``): the client refuses text
+that is none (``strikePriceGte-1``)."""
+
 
 class MockedResponse(aiohttp.ClientResponse):
     """aioresponses' answer: it builds it without the ``stream_writer`` that aiohttp 3.14
@@ -77,7 +88,8 @@ def wire_values(op: dict[str, Any]) -> dict[str, str]:
             out[wire] = str(schema["enum"][-1])
         else:
             kind = schema.get("format", schema.get("type"))
-            out[wire] = EXAMPLES.get(kind) or VALUES.get(wire) or f"{wire}-1"
+            text = next((v for k, v in TEXT_EXAMPLES.items() if wire.startswith(k)), None)
+            out[wire] = EXAMPLES.get(kind) or VALUES.get(wire) or text or f"{wire}-1"
     return out
 
 

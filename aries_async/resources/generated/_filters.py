@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal, TypeAlias, TypedDict
 
 from aries_async.resources.generated._date_filters import (
@@ -147,11 +148,11 @@ class StrikePriceFilters(TypedDict, total=False):
     (``strikePriceGt``), ``strike_price_lte`` (``strikePriceLte``), ``strike_price_lt``
     (``strikePriceLt``).
     """
-    strike_price: str | None
-    strike_price_gte: str | None
-    strike_price_gt: str | None
-    strike_price_lte: str | None
-    strike_price_lt: str | None
+    strike_price: Decimal | int | str | None
+    strike_price_gte: Decimal | int | str | None
+    strike_price_gt: Decimal | int | str | None
+    strike_price_lte: Decimal | int | str | None
+    strike_price_lt: Decimal | int | str | None
 
 
 class TickerFilters(TypedDict, total=False):

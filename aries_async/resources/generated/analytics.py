@@ -161,8 +161,8 @@ class Analytics(Operations):
     async def sector_wise_change(
         self,
         *,
-        limit: str | None = None,
-        size: str | None = None,
+        limit: int | str | None = None,
+        size: int | str | None = None,
     ) -> builtins.list[SectorAvgChange]:
         """Get Sector-wise Change.
 

@@ -5,6 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from aries_async.http.pagination import Paged
@@ -33,7 +34,7 @@ class Indices(Operations):
     async def bar(
         self,
         identifier: str,
-        end_time: str,
+        end_time: str | datetime | date,
         *,
         identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
@@ -55,8 +56,8 @@ class Indices(Operations):
     async def bars(
         self,
         identifier: str,
-        start_time: str,
-        end_time: str,
+        start_time: str | datetime | date,
+        end_time: str | datetime | date,
         *,
         identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
@@ -91,8 +92,8 @@ class Indices(Operations):
     async def chart_bars(
         self,
         identifier: str,
-        start_time: str,
-        end_time: str,
+        start_time: str | datetime | date,
+        end_time: str | datetime | date,
         *,
         identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minute", "Hour"] | None = None,

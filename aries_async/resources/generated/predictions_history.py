@@ -5,6 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async.resources._operation import Operations
@@ -26,8 +27,8 @@ class PredictionsHistory(Operations):
         self,
         symbol: str,
         *,
-        from_: str | None = None,
-        to: str | None = None,
+        from_: str | datetime | date | None = None,
+        to: str | datetime | date | None = None,
         limit: int | None = None,
     ) -> GetHistoryResponseBody:
         """Get historical ticks for a single symbol.

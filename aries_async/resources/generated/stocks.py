@@ -5,7 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Unpack
 
 from aries_async.http.pagination import Paged
@@ -40,8 +40,8 @@ class Stocks(Operations):
         ticker: str,
         multiplier: int,
         timespan: Literal["second", "minute", "hour", "day", "week", "month", "quarter", "year"],
-        from_: str,
-        to: str,
+        from_: str | datetime | date,
+        to: str | datetime | date,
         *,
         adjusted: bool | None = None,
         sort: Literal["asc", "desc"] | None = None,
