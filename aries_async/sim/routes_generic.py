@@ -16,10 +16,11 @@ one that answers from the description alone.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
   (an option chain: its contracts): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
   (an absolute ``nextUrl`` on the simulator's origin carrying the ``next`` token), ``page``
-  (``page`` from 1 and a page size; the last page is short) and ``next_page`` (an opaque
-  ``nextPage`` token); the token is absent on the last page. Other list answers carry
-  :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
-  most :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
+  (``page`` from ``Faults.first_page``, 0 unless set, and a page size; the last page is
+  short) and ``next_page`` (an opaque ``nextPage`` token); the token is absent on the last
+  page. Other list answers carry :data:`LIST_SIZE` items, or as many as a
+  ``limit``/``size``/``countback`` parameter asks (at most :data:`MAX_ITEMS`).
+  ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
 * A contract named by ``optionContract`` (its snapshot) that stopped trading is a 404
   ``OPTION_NOT_FOUND``, as the option details answer it as none the server has.
@@ -299,8 +300,10 @@ def _page(
     size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
     faults = context_of(request).faults
     if style == "page":  # Faults.cycle_cursors: the page number ignored, the pages never end
-        page = 1 if faults.cycle_cursors else max(1, int(params.get("page") or 1))
-        start = (page - 1) * size
+        first = faults.first_page  # 0 or 1: the spec does not say (Faults.first_page)
+        asked = params.get("page")
+        page = first if faults.cycle_cursors or asked is None else max(first, int(asked))
+        start = (page - first) * size
         answer.extra.update({"page": page, size_name: size})
     elif style == "cursor":
         start = max(0, int(params.get("cursor") or 0))

@@ -69,7 +69,7 @@ async def test_token_styles_give_every_item_once_in_order(
     assert _requests(sim, path) == (3 if short is None else 9)
 
 
-@pytest.mark.parametrize(("size", "pages"), [(10, [None, "2", "3"]), (5, [None, *"23456"])])
+@pytest.mark.parametrize(("size", "pages"), [(10, [None, "1", "2"]), (5, [None, *"12345"])])
 async def test_page_numbers_give_every_item_once_and_stop_on_the_last_page(
     sim: Simulator, aries: AriesClient, size: int, pages: list[str | None]
 ) -> None:
@@ -79,8 +79,8 @@ async def test_page_numbers_give_every_item_once_and_stop_on_the_last_page(
     sim.faults.short_pages = 3  # page-number listings stay whole: a short page is their end
     sim.journal.clear()
     assert await _everything(listing(aries, size)) == collection
-    # pages of 10: 1, 2 and 3 (5 items: short, the last; page 4 is never asked for); pages of
-    # 5: five full ones, then the empty page 6 ends
+    # pages of 10: 0, 1 and 2 (5 items: short, the last; page 3 is never asked for); pages of
+    # 5: five full ones, then the empty page 5 ends
     assert [dict(r.query).get("page") for r in sim.journal if r.raw_path == path] == pages
 
 
