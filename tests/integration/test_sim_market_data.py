@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from spec_check import official_client
+import yarl
+from sim_http import SimApi
+from spec_check import check_answer, official_client
 
 from aries_async import AriesClient
 from aries_async.sim import Simulator
@@ -80,3 +83,94 @@ def test_finance_dev_pages_the_bull_bear_cases_once_each(threaded: ThreadedSimul
             ids += [c.id for c in page.bull_bear_analysis_response.bull_bear_cases]
             page = page.next()
     assert len(ids) == len(set(ids)) == PAGED_TOTAL
+
+
+def _utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+async def _bars_and_aggregates(
+    sim: Simulator, aries: AriesClient, resolution: Any, multiplier: int, timespan: Any
+) -> tuple[list[tuple[datetime, Decimal]], list[tuple[datetime | None, Decimal | None]]]:
+    """The chart bars and the aggregates of AAPL over the three weeks before the simulator's
+    today, as ``(start, close)``."""
+    today = datetime.fromtimestamp(sim.clock.now(), UTC).date()
+    first, last = today - timedelta(days=21), today - timedelta(days=1)
+    bars = await aries.market.bars("AAPL", resolution, _utc(first), _utc(last) + timedelta(days=1))
+    answer = await aries.stocks.aggregates(
+        "AAPL", multiplier, timespan, first.isoformat(), last.isoformat()
+    )
+    assert answer.results is not None
+    charted = [(b.timestamp, b.close) for b in bars if b.timestamp.date() <= last]
+    return charted, [(a.timestamp, a.close) for a in answer.results]
+
+
+@pytest.mark.parametrize(
+    ("resolution", "multiplier", "timespan"),
+    [("D", 1, "day"), ("W", 1, "week"), ("60", 1, "hour"), ("30", 30, "minute")],
+)
+async def test_aggregates_are_the_chart_bars_of_the_same_days(
+    sim: Simulator, aries: AriesClient, resolution: Any, multiplier: int, timespan: Any
+) -> None:
+    charted, aggregated = await _bars_and_aggregates(sim, aries, resolution, multiplier, timespan)
+    assert len(charted) >= 3
+    assert aggregated == charted
+
+
+async def test_daily_aggregates_are_trading_days_at_midnight_and_honour_the_multiplier(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    answer = await aries.stocks.aggregates("AAPL", 1, "day", "2025-01-01", "2025-01-31")
+    assert answer.results is not None
+    days = [a.timestamp for a in answer.results]
+    expected = [
+        _utc(date(2025, 1, 1) + timedelta(days=n))
+        for n in range(31)
+        if sim.context.is_trading_day(date(2025, 1, 1) + timedelta(days=n))
+    ]
+    assert days == expected and answer.results_count == len(expected)
+    pairs = await aries.stocks.aggregates("AAPL", 2, "day", "2025-01-01", "2025-01-31")
+    assert pairs.results is not None
+    assert [a.timestamp for a in pairs.results] == expected[::2]
+    assert [a.close for a in pairs.results] == [a.close for a in answer.results][1::2] + (
+        [answer.results[-1].close] if len(expected) % 2 else []
+    )
+    capped = await aries.stocks.aggregates("AAPL", 1, "day", "2025-01-01", "2025-01-31", limit=4)
+    assert capped.results is not None and [a.timestamp for a in capped.results] == expected[:4]
+
+
+@pytest.mark.parametrize(
+    "timespan", ["second", "minute", "hour", "day", "week", "month", "quarter", "year"]
+)
+async def test_aggregates_fit_the_description_in_every_timespan(
+    sim: Simulator, api: SimApi, timespan: str
+) -> None:
+    query = {"ticker": "AAPL", "multiplier": "2", "timespan": timespan}
+    status, body = await api.call(
+        "GET", "/v1/stocks/aggs", params={**query, "from": "2024-01-01", "to": "2025-12-31"}
+    )
+    check_answer("getStockAggregates", status, body)
+    assert body["resultsCount"] == len(body["results"]) <= 5000
+    times = [row["t"] for row in body["results"]]
+    assert times == sorted(set(times))
+    assert (len(times) > 0) == (timespan != "second")  # the history has no seconds
+
+
+async def test_aggregates_page_by_next_url_and_refuse_a_limit_out_of_range(
+    sim: Simulator, api: SimApi
+) -> None:
+    query = {"ticker": "AAPL", "multiplier": "1", "timespan": "day"}
+    window = {"from": "2025-01-01", "to": "2025-01-31"}
+    _, whole = await api.call("GET", "/v1/stocks/aggs", params={**query, **window})
+    _, first = await api.call("GET", "/v1/stocks/aggs", params={**query, **window, "limit": "15"})
+    assert first["results"] == whole["results"][:15] and "nextUrl" not in whole
+    next_token = yarl.URL(first["nextUrl"]).query["next"]
+    _, rest = await api.call(
+        "GET", "/v1/stocks/aggs", params={**query, **window, "limit": "15", "next": next_token}
+    )
+    assert rest["results"] == whole["results"][15:] and "nextUrl" not in rest
+    for limit in ("0", "50001"):
+        status, body = await api.call(
+            "GET", "/v1/stocks/aggs", params={**query, **window, "limit": limit}
+        )
+        assert status == 400 and body["error"]["details"]["field"] == "limit", body
