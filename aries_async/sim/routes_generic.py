@@ -4,10 +4,8 @@
 operation of :func:`aries_async.apispec.operations` whose method and path have no route, it adds
 one that answers from the description alone.
 
-* **Input** is checked as the API does (conventions.md section 5): a missing required parameter,
-  a value outside its enum, a malformed date, date-time, number or boolean, an unknown paging
-  token, or a missing or malformed required body is a 400 with the nested ``VALIDATION`` envelope
-  naming the field (the prediction-market envelope on ``/v1/predictions``).
+* **Input** is checked as the API does (:mod:`~aries_async.sim.generic_inputs`); an unknown
+  paging token is a 400 too.
 * **Auth**: the description's ``bearer`` operations need a valid token (401 otherwise, from the
   auth middleware); ``none`` operations answer without one.
 * **Data** is generated from the operation's response schema by the walker
@@ -22,7 +20,8 @@ one that answers from the description alone.
   ``limit``/``size``/``countback`` parameter asks (at most :data:`MAX_ITEMS`).
   ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
-* A contract named by ``optionContract`` (its snapshot) that stopped trading is a 404
+* A contract named by ``optionContract`` (its snapshot) that is no option ticker is a 400
+  naming the field; one of another underlying, or that stopped trading, a 404
   ``OPTION_NOT_FOUND``, as the option details answer it as none the server has.
 """
 
@@ -32,25 +31,23 @@ import base64
 import binascii
 import functools
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 from aiohttp import web
 
 from aries_async.apispec import operations, operations_by_id, schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
+from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
-from aries_async.sim.option_quotes import contract_closed
+from aries_async.sim.option_quotes import contract_unknown
 from aries_async.sim.responses import (
     Handler,
     context_of,
     json_response,
     nested_error,
-    request_id,
-    validation_error,
 )
 from aries_async.sim.schema_walk import OMIT, Gen, compile_schema
 from aries_async.sim.spoil import with_unknown_fields
@@ -96,6 +93,7 @@ _TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
 _NOT_WINDOW = re.compile(r"(?i)(expir|maturity)")  # dates of the things listed, not of the list
 _COUNTS = ("limit", "size", "countback")
 _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
+_NOT_A_CONTRACT = "optionContract must be an option ticker such as O:AAPL250117C00150000"
 
 
 @functools.cache
@@ -103,124 +101,6 @@ def _generator(op_id: str) -> Gen:
     """The compiled response schema of an operation (built on its first request)."""
     op = operations_by_id()[op_id]
     return compile_schema(op["response"]["schema"], schemas(), rule_for, is_decimal_string)
-
-
-def _bad(
-    request: web.Request, op: dict[str, Any], code: str, message: str, field: str
-) -> web.Response:
-    """The 400 for bad input, in the envelope of the operation's service."""
-    if not op["path"].startswith("/v1/predictions"):
-        return validation_error(request, code, message, field)
-    orders = op["path"].startswith("/v1/predictions/orders")
-    body = {
-        "success": False,
-        "error": {
-            "type": "bad_request" if orders else "VALIDATION",
-            "code": code,
-            "message": message,
-            "details": {"field": field},
-            "request_id": request_id(request),
-            "service": "prediction-orders" if orders else "prediction-markets",
-            "operation": op["id"],
-        },
-    }
-    return json_response(body, 400)
-
-
-def _parse_time(raw: str, upper: bool) -> datetime | None:
-    """A parameter value as a time: ``YYYY-MM-DD`` (its start, or its end when ``upper``),
-    RFC 3339, or Unix seconds / milliseconds / nanoseconds."""
-    text = raw.strip()
-    if text.lstrip("-").isdigit():
-        number = int(text)
-        while abs(number) > 10**11:
-            number //= 1000
-        return datetime.fromtimestamp(number, UTC)
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return start + timedelta(hours=23, minutes=59) if upper else start
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _problem(schema: dict[str, Any], raw: str) -> str | None:
-    """Why ``raw`` does not fit a parameter's schema (None when it does)."""
-    kind, fmt = schema.get("type"), schema.get("format")
-    if "enum" in schema:
-        allowed = [str(v) for v in schema["enum"]]
-        if raw not in allowed and raw.lower() not in (v.lower() for v in allowed):
-            return f"must be one of {', '.join(allowed)}"
-    elif kind == "integer" and not raw.strip().lstrip("-").isdigit():
-        return "must be an integer"
-    elif kind == "number":
-        try:
-            float(raw)
-        except ValueError:
-            return "must be a number"
-    elif kind == "boolean" and raw.lower() not in ("true", "false"):
-        return "must be true or false"
-    elif fmt == "date" and (len(raw) != 10 or _parse_time(raw, False) is None):
-        if not raw.isdigit():
-            return "must be a date (YYYY-MM-DD)"
-    elif fmt == "date-time" and _parse_time(raw, False) is None:
-        return "must be an RFC 3339 date-time"
-    return None
-
-
-def _required_body(schema: dict[str, Any], body: Any) -> str | None:
-    """The first required field ``body`` lacks (of the alternative it fits best), if any."""
-    defs = schemas()
-    while "$ref" in schema:
-        schema = defs[schema["$ref"].rsplit("/", 1)[1]]
-    if schema.get("type") == "array":
-        return None if isinstance(body, list) else "body"
-    if not isinstance(body, dict):
-        return "body"
-    options = [
-        defs[alt["$ref"].rsplit("/", 1)[1]] if "$ref" in alt else alt
-        for alt in schema.get("anyOf", [schema])
-    ]
-    missing = [[f for f in alt.get("required", ()) if f not in body] for alt in options]
-    best = min(missing, key=len)
-    return best[0] if best else None
-
-
-async def _inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str] | web.Response:
-    """The request's parameters by wire name, or the 400 answer for bad input."""
-    params: dict[str, str] = {}
-    for param in op["params"]:
-        wire = param["wire"]
-        source = request.match_info if param["in"] == "path" else request.query
-        raw = source.get(wire)
-        if raw is None or raw == "":
-            if param["required"]:
-                return _bad(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)
-            continue
-        problem = _problem(param["schema"], raw)
-        if problem is not None:
-            return _bad(request, op, "INVALID_PARAMETER", f"{wire} {problem}", wire)
-        params[wire] = raw
-    if op["body"] is not None:
-        raw_body = await request.read()
-        try:
-            body = orjson.loads(raw_body) if raw_body else None
-        except orjson.JSONDecodeError:
-            return _bad(request, op, "MALFORMED_JSON", "request body is not valid JSON", "body")
-        if body is None and op["body"]["required"]:
-            return _bad(request, op, "MISSING_BODY", "a request body is required", "body")
-        missing = _required_body(op["body"]["schema"], body) if body is not None else None
-        if missing is not None:
-            return _bad(request, op, "MISSING_PARAMETER", f"{missing} is required", missing)
-        for key, value in body.items() if isinstance(body, dict) else ():
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                params.setdefault(key, str(value))
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                params.setdefault(key, ",".join(value))
-    return params
 
 
 def _symbols(params: dict[str, str]) -> list[str]:
@@ -254,7 +134,7 @@ def _window(
         if not _in_window(name, formats):
             continue
         upper = bool(_HIGH.search(name))
-        when = _parse_time(raw, upper)
+        when = parse_time(raw, upper)
         if when is None:
             continue
         if upper or not _LOW.search(name):
@@ -262,7 +142,9 @@ def _window(
         if not upper:
             low = when if low is None else max(low, when)
     if low is not None and high is not None and low > high:
-        return _bad(request, op, "INVALID_RANGE", "the start of the range is after its end", "from")
+        return bad_input(
+            request, op, "INVALID_RANGE", "the start of the range is after its end", "from"
+        )
     # A history asked for without bounds covers a month; a snapshot-like answer the last day.
     timey = any(_in_window(name, formats) for name in formats)
     span = timedelta(days=30 if timey else 1)
@@ -311,7 +193,9 @@ def _page(
         token = params.get(paging["param"])
         found = _offset(token) if token else 0
         if found is None:
-            return _bad(request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"])
+            return bad_input(
+                request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"]
+            )
         start = found
     end = min(start + size, total)
     short = faults.short_pages
@@ -342,11 +226,17 @@ def _handler(op_id: str) -> Handler:
         ctx = context_of(request)
         if text:
             return web.Response(text=str(int(ctx.clock.now())), content_type="text/plain")
-        params = await _inputs(request, op)
+        params = await read_inputs(request, op)
         if isinstance(params, web.Response):
             return params
-        # A snapshot of a contract past its last close: one the server does not have any more.
-        if contract_closed(params.get("optionContract", ""), ctx.clock.now()):
+        contract = params.get("optionContract")
+        # A contract snapshot: a malformed ticker is bad input, a contract not had a 404.
+        unknown = contract and contract_unknown(
+            params["underlyingAsset"], contract, ctx.clock.now()
+        )
+        if contract and unknown is None:
+            return bad_input(request, op, "INVALID_PARAMETER", _NOT_A_CONTRACT, "optionContract")
+        if unknown:
             return nested_error(request, 404, "NOT_FOUND", "OPTION_NOT_FOUND", "option not found")
         now = datetime.fromtimestamp(ctx.clock.now(), UTC)
         window = _window(request, op, params, now)

@@ -174,3 +174,43 @@ async def test_aggregates_page_by_next_url_and_refuse_a_limit_out_of_range(
             "GET", "/v1/stocks/aggs", params={**query, **window, "limit": limit}
         )
         assert status == 400 and body["error"]["details"]["field"] == "limit", body
+
+
+SNAPSHOT = "/v1/options/snapshot/AAPL/"
+
+
+@pytest.mark.parametrize(
+    "contract", ["NOT-A-CONTRACT", "..%2F..%2Fv2%2Fusers%2Fme%2Faccounts", "O:AAPL", "AAPL"]
+)
+async def test_a_malformed_option_contract_snapshot_is_a_400_naming_the_field(
+    api: SimApi, contract: str
+) -> None:
+    status, body = await api.call("GET", SNAPSHOT + contract)
+    assert status == 400, body
+    assert body["error"]["details"]["field"] == "optionContract", body
+
+
+async def test_a_contract_of_another_underlying_is_not_found_and_its_own_is_there(
+    api: SimApi,
+) -> None:
+    status, body = await api.call("GET", SNAPSHOT + "O:MSFT260320C00400000")
+    assert status == 404 and body["error"]["code"] == "OPTION_NOT_FOUND", body
+    status, body = await api.call("GET", SNAPSHOT + "O:AAPL260320C00200000")
+    check_answer("getOptionContractSnapshot", status, body)
+    assert body["results"]["details"]["ticker"] == "O:AAPL260320C00200000"
+
+
+@pytest.mark.finance_dev
+@pytest.mark.parametrize(
+    ("contract", "status"), [("NOT-A-CONTRACT", 400), ("O:AAPL991231C09990000", 404)]
+)
+def test_finance_dev_gets_no_snapshot_of_a_contract_the_server_has_not(
+    threaded: ThreadedSimulator, contract: str, status: int
+) -> None:
+    with official_client(threaded) as sdk:
+        errors = pytest.importorskip("finance_dev.errors")
+        with pytest.raises(errors.FinanceDevAPIError) as info:
+            sdk.options.get_option_contract_snapshot(
+                underlying_asset="AAPL", option_contract=contract
+            )
+    assert info.value.status_code == status

@@ -1,0 +1,139 @@
+"""The input of the operations the simulator answers from the API description
+(:mod:`~aries_async.sim.routes_generic`), checked as the API does (conventions.md section 5):
+a missing required parameter, a value outside its enum, a malformed date, date-time, number or
+boolean, or a missing or malformed required body is a 400 with the nested ``VALIDATION``
+envelope naming the field (the prediction-market envelope on ``/v1/predictions``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from aries_async.apispec import schemas
+from aries_async.sim.responses import json_response, request_id, validation_error
+
+__all__ = ["bad_input", "parse_time", "read_inputs"]
+
+
+def bad_input(
+    request: web.Request, op: dict[str, Any], code: str, message: str, field: str
+) -> web.Response:
+    """The 400 for bad input, in the envelope of the operation's service."""
+    if not op["path"].startswith("/v1/predictions"):
+        return validation_error(request, code, message, field)
+    orders = op["path"].startswith("/v1/predictions/orders")
+    body = {
+        "success": False,
+        "error": {
+            "type": "bad_request" if orders else "VALIDATION",
+            "code": code,
+            "message": message,
+            "details": {"field": field},
+            "request_id": request_id(request),
+            "service": "prediction-orders" if orders else "prediction-markets",
+            "operation": op["id"],
+        },
+    }
+    return json_response(body, 400)
+
+
+def parse_time(raw: str, upper: bool) -> datetime | None:
+    """A parameter value as a time: ``YYYY-MM-DD`` (its start, or its end when ``upper``),
+    RFC 3339, or Unix seconds / milliseconds / nanoseconds."""
+    text = raw.strip()
+    if text.lstrip("-").isdigit():
+        number = int(text)
+        while abs(number) > 10**11:
+            number //= 1000
+        return datetime.fromtimestamp(number, UTC)
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + timedelta(hours=23, minutes=59) if upper else start
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _problem(schema: dict[str, Any], raw: str) -> str | None:
+    """Why ``raw`` does not fit a parameter's schema (None when it does)."""
+    kind, fmt = schema.get("type"), schema.get("format")
+    if "enum" in schema:
+        allowed = [str(v) for v in schema["enum"]]
+        if raw not in allowed and raw.lower() not in (v.lower() for v in allowed):
+            return f"must be one of {', '.join(allowed)}"
+    elif kind == "integer" and not raw.strip().lstrip("-").isdigit():
+        return "must be an integer"
+    elif kind == "number":
+        try:
+            float(raw)
+        except ValueError:
+            return "must be a number"
+    elif kind == "boolean" and raw.lower() not in ("true", "false"):
+        return "must be true or false"
+    elif fmt == "date" and (len(raw) != 10 or parse_time(raw, False) is None):
+        if not raw.isdigit():
+            return "must be a date (YYYY-MM-DD)"
+    elif fmt == "date-time" and parse_time(raw, False) is None:
+        return "must be an RFC 3339 date-time"
+    return None
+
+
+def _required_body(schema: dict[str, Any], body: Any) -> str | None:
+    """The first required field ``body`` lacks (of the alternative it fits best), if any."""
+    defs = schemas()
+    while "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[1]]
+    if schema.get("type") == "array":
+        return None if isinstance(body, list) else "body"
+    if not isinstance(body, dict):
+        return "body"
+    options = [
+        defs[alt["$ref"].rsplit("/", 1)[1]] if "$ref" in alt else alt
+        for alt in schema.get("anyOf", [schema])
+    ]
+    missing = [[f for f in alt.get("required", ()) if f not in body] for alt in options]
+    best = min(missing, key=len)
+    return best[0] if best else None
+
+
+async def read_inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str] | web.Response:
+    """The request's parameters by wire name, or the 400 answer for bad input."""
+    params: dict[str, str] = {}
+    for param in op["params"]:
+        wire = param["wire"]
+        source = request.match_info if param["in"] == "path" else request.query
+        raw = source.get(wire)
+        if raw is None or raw == "":
+            if param["required"]:
+                return bad_input(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)
+            continue
+        problem = _problem(param["schema"], raw)
+        if problem is not None:
+            return bad_input(request, op, "INVALID_PARAMETER", f"{wire} {problem}", wire)
+        params[wire] = raw
+    if op["body"] is not None:
+        raw_body = await request.read()
+        try:
+            body = orjson.loads(raw_body) if raw_body else None
+        except orjson.JSONDecodeError:
+            return bad_input(
+                request, op, "MALFORMED_JSON", "request body is not valid JSON", "body"
+            )
+        if body is None and op["body"]["required"]:
+            return bad_input(request, op, "MISSING_BODY", "a request body is required", "body")
+        missing = _required_body(op["body"]["schema"], body) if body is not None else None
+        if missing is not None:
+            return bad_input(request, op, "MISSING_PARAMETER", f"{missing} is required", missing)
+        for key, value in body.items() if isinstance(body, dict) else ():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                params.setdefault(key, str(value))
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                params.setdefault(key, ",".join(value))
+    return params
