@@ -12,7 +12,7 @@ one that answers from the description alone.
   (:mod:`~aries_async.sim.schema_walk`) with the field rules (:mod:`~aries_async.sim.field_rules`)
   over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
-  (an option chain: its contracts): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
+  (an option chain: its contracts; an index list: its indices, each once): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
   (an absolute ``nextUrl`` on the simulator's origin carrying the ``next`` token), ``page``
   (``page`` from ``Faults.first_page``, 0 unless set, and a page size; the last page is
   short) and ``next_page`` (an opaque ``nextPage`` token); the token is absent on the last
@@ -93,6 +93,9 @@ _TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
 _NOT_WINDOW = re.compile(r"(?i)(expir|maturity)")  # dates of the things listed, not of the list
 _COUNTS = ("limit", "size", "countback")
 _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
+# Collections of the symbols themselves (an index list, a value or bar per symbol asked): one
+# item per symbol, not the symbols again to fill a page.
+_ONE_PER_SYMBOL = frozenset({"listIndices", "getIndexRealtimeValues", "getStockPreviousDay"})
 _NOT_A_CONTRACT = "optionContract must be an option ticker such as O:AAPL250117C00150000"
 
 
@@ -244,6 +247,8 @@ def _handler(op_id: str) -> Handler:
             return window
         symbols = _symbols(params) or (_INDICES if op["path"].startswith("/v1/indices") else [])
         answer = Answer(ctx, op, params, symbols, window, PAGED_TOTAL, paged)
+        if op["id"] in _ONE_PER_SYMBOL:
+            answer.total = min(answer.total, len(answer.symbols))
         bad = _page(request, op, params, answer)
         if bad is not None:
             return bad

@@ -214,3 +214,19 @@ def test_finance_dev_gets_no_snapshot_of_a_contract_the_server_has_not(
                 underlying_asset="AAPL", option_contract=contract
             )
     assert info.value.status_code == status
+
+
+@pytest.mark.parametrize("page_size", [2, 4, 25])
+async def test_the_index_list_ends_with_each_index_once(aries: AriesClient, page_size: int) -> None:
+    symbols = [ix.symbol async for ix in aries.indices.list("US", page_size=page_size)]
+    assert len(symbols) == len(set(symbols)) >= 2
+
+
+async def test_per_symbol_answers_carry_one_item_per_symbol_asked(api: SimApi) -> None:
+    status, body = await api.call(
+        "GET", "/v1/indices/realtime/values", params={"identifiers": "SPX,NDX"}
+    )
+    assert status == 200 and [i["identifier"] for i in body["items"]] == ["SPX", "NDX"], body
+    status, body = await api.call("GET", "/v1/stocks/prev", params={"ticker": "AAPL"})
+    assert status == 200 and [r["T"] for r in body["results"]] == ["AAPL"], body
+    assert body["resultsCount"] == 1
