@@ -12,13 +12,13 @@ one that answers from the description alone.
   (:mod:`~aries_async.sim.schema_walk`) with the field rules (:mod:`~aries_async.sim.field_rules`)
   over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
-  (an option chain: its contracts; an index list: its indices, each once): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
-  (an absolute ``nextUrl`` on the simulator's origin carrying the ``next`` token), ``page``
-  (``page`` from ``Faults.first_page``, 0 unless set, and a page size; the last page is
-  short) and ``next_page`` (an opaque ``nextPage`` token); the token is absent on the last
-  page. Other list answers carry :data:`LIST_SIZE` items, or as many as a
-  ``limit``/``size``/``countback`` parameter asks (at most :data:`MAX_ITEMS`).
-  ``short_pages`` cuts token-style pages short, a continuation kept.
+  (an option chain: its contracts; an index list: its indices, each once): ``cursor``
+  (``nextCursor``, 0 at the end), ``next_url`` (an absolute ``nextUrl`` on the simulator's
+  origin carrying the ``next`` token), ``page`` (``page`` from ``Faults.first_page``, 0 unless
+  set, and a page size; the last page is short) and ``next_page`` (an opaque ``nextPage``
+  token); the token is absent on the last page. Other list answers carry :data:`LIST_SIZE`
+  items, or as many as a ``limit``/``size``/``countback`` parameter asks (at most
+  :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
 * A contract named by ``optionContract`` (its snapshot) that is no option ticker is a 400
   naming the field; one of another underlying, or that stopped trading, a 404
