@@ -230,3 +230,13 @@ async def test_per_symbol_answers_carry_one_item_per_symbol_asked(api: SimApi) -
     status, body = await api.call("GET", "/v1/stocks/prev", params={"ticker": "AAPL"})
     assert status == 200 and [r["T"] for r in body["results"]] == ["AAPL"], body
     assert body["resultsCount"] == 1
+
+
+async def test_the_christmas_eve_early_close_is_not_called_christmas(api: SimApi) -> None:
+    status, body = await api.call("GET", "/v1/market/holiday", params={"exchange": "US"})
+    assert status == 200
+    names = {h["atDate"]: (h["eventName"], h["tradingHour"]) for h in body["holidays"]}
+    eve = names.get("2026-12-24")
+    assert eve is not None and eve[1] == "09:30-13:00", names  # a Thursday: an early close
+    assert eve[0] == "Christmas Eve"
+    assert names["2026-12-25"] == ("Christmas", "")
