@@ -17,7 +17,9 @@ from sim_http import SimApi
 from spec_check import check_answer, official_client
 
 from aries_async import AriesClient
+from aries_async.apispec import operations_by_id
 from aries_async.sim import Simulator
+from aries_async.sim.generic_inputs import DOCUMENTED_DEFAULTS, defaults_of
 from aries_async.sim.routes_generic import PAGED_TOTAL
 from aries_async.sim.threaded import ThreadedSimulator
 
@@ -240,3 +242,25 @@ async def test_the_christmas_eve_early_close_is_not_called_christmas(api: SimApi
     assert eve is not None and eve[1] == "09:30-13:00", names  # a Thursday: an early close
     assert eve[0] == "Christmas Eve"
     assert names["2026-12-25"] == ("Christmas", "")
+
+
+async def test_tick_history_without_countback_counts_back_the_documented_300(
+    aries: AriesClient,
+) -> None:
+    default = await aries.chart.tick_history("AAPL", "10T")
+    asked = await aries.chart.tick_history("AAPL", "10T", countback=300)
+    assert len(default.t) == len(asked.t) > 5
+    assert default == asked
+
+
+def test_the_documented_defaults_name_parameters_of_their_operations() -> None:
+    for op_id, defaults in DOCUMENTED_DEFAULTS.items():
+        op = operations_by_id()[op_id]
+        assert set(defaults) <= {p["wire"] for p in op["params"] if not p["required"]}, op_id
+        assert defaults_of(op) == defaults
+    with_default = {**operations_by_id()["getNews"]}
+    with_default["params"] = [
+        {**p, "schema": {**p["schema"], "default": "SPY"}} if p["wire"] == "symbols" else p
+        for p in with_default["params"]
+    ]
+    assert defaults_of(with_default) == {"symbols": "SPY"}  # a schema's default is applied
