@@ -1,5 +1,5 @@
 """The simulator's aggregate bars, ``GET /v1/stocks/aggs`` (rest.md 9c): the bars of the chart
-history (:meth:`~aries_async.sim.feed.PriceFeed.bars`, the same price history), grouped by
+history (:meth:`~aries_async.sim.feed.Feed.bars`, the same price history), grouped by
 ``multiplier`` x ``timespan``.
 
 * ``minute`` and ``hour`` bars lie in the regular sessions of trading days (``hour`` is 60
