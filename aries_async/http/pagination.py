@@ -4,8 +4,10 @@ four styles (conventions.md section 11), and paging that always ends.
 * ``cursor``: an int64 ``cursor``, 0 first; the page's ``nextCursor`` is the next one, 0 ends;
 * ``next_url``: the page's ``nextUrl`` is fetched as it is (on the API's origin only); absent
   or empty ends;
-* ``page``: ``page`` numbers from the one asked for (1 when none), next ``page + 1``; an empty
-  page, or one shorter than the page size asked for, ends;
+* ``page``: ``page`` numbers from the one asked for (0 when none), next ``page + 1``; an empty
+  page, or one shorter than the page size asked for, ends. Whether a server counts its pages
+  from 0 or from 1 is not documented: when the first page (none or 0 asked for) comes again
+  as page 1, the server counts from 1 and took 0 for 1; that repeat is skipped once;
 * ``next_page``: an opaque token, the page's ``nextPage`` (or a prediction order page's
   ``nextCursor``), goes back as the operation's parameter (``nextPage``, ``cursor``); absent,
   null or empty ends.
@@ -133,7 +135,9 @@ def following(
     if style == "page":
         if size is not None and count < size:
             return None
-        return (current if isinstance(current, int) else 1) + 1
+        # No page asked for is the server's first: 0, or 1 on a server counting from 1, whose
+        # page 1 then comes back again (paginate() skips it).
+        return (current if isinstance(current, int) else 0) + 1
     if style == "cursor":
         return sent if isinstance(sent, int) and not isinstance(sent, bool) and sent else None
     if style in ("next_url", "next_page"):
@@ -145,10 +149,13 @@ async def paginate(
     fetch: Callable[[Hashable | None], Awaitable[tuple[Sequence[T], Hashable | None]]],
     what: str,
     start: Hashable | None = None,
+    *,
+    first_may_repeat: bool = False,
 ) -> AsyncGenerator[T, None]:
     """Every item of every page: ``fetch(continuation)`` returns a page's items and the
     continuation after it (:func:`following`), None when there is none; ``start`` fetches
-    the first page.
+    the first page. With ``first_may_repeat`` (page numbers from 0 or none, on a server that
+    may count from 1) the second page being the first again is skipped, once.
 
     Raises:
         PaginationError: a continuation came back twice (``start`` included: a page that
@@ -160,8 +167,16 @@ async def paginate(
     if start is not None:  # a page naming the one the loop started from would come again
         trail.follow(start)
     before: Sequence[T] = ()
+    pages = 0
     while True:
         items, continuation = await fetch(continuation)
+        pages += 1
+        if pages == 2 and first_may_repeat and items and items == before:
+            # A server counting from 1 took page 0 (or none) for page 1: the next one is new.
+            if continuation is None:
+                return
+            trail.follow(continuation)
+            continue
         if items and items == before:
             # A server (or a proxy) that ignores the page asked for: every page number is
             # new, every page the same.

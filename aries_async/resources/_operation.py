@@ -168,7 +168,8 @@ class Operations(Resource):
             )
             return items, after
 
-        return paginate(fetch, steps.what, start)
+        renumbered = style == "page" and start in (None, 0)
+        return paginate(fetch, steps.what, start, first_may_repeat=renumbered)
 
 
 def _read(page: Any, path: str, field_name: Callable[[str], str]) -> Any:

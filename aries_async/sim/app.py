@@ -19,6 +19,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from aries_async.sim import (
+    routes_aggs,
     routes_chart,
     routes_generic,
     routes_market,
@@ -57,6 +58,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
         routes_options,
         routes_watchlists,
         routes_predictions,
+        routes_aggs,
     ):
         routes.add_routes(router)
     # Last: it serves every operation of the description that the routes above do not.

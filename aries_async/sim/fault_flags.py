@@ -129,6 +129,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="REST order reads say those texts for N orders, then the true status",
     )
     faults.add_argument(
+        "--first-page",
+        type=int,
+        choices=(0, 1),
+        default=0,
+        help="the number of the first page of the listings paged by page number",
+    )
+    faults.add_argument(
         "--market-status-session",
         choices=tuple(MARKET_SESSION_WORDINGS),
         default="words",
@@ -279,6 +286,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         short_sale_while_long=args.short_sale_while_long,
         late_auction_orders=args.late_auction_orders,
         auction_stops=args.auction_stops,
+        first_page=args.first_page,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

@@ -54,6 +54,12 @@ field                              effect
                                    the auction's price triggering its stop (the spec does not
                                    say; False: a 400 ``INVALID_FIELD``)
                                    Flag: ``--auction-stops``.
+``first_page``                     the number of the first page of the listings paged by page
+                                   number (conventions.md 11: whether ``page`` counts from 0
+                                   or from 1 is UNCERTAIN): ``0`` (default, as the official
+                                   SDK's pagers start) or ``1``; an absent ``page``, or one
+                                   below the first, is the first page
+                                   Flag: ``--first-page 0|1``.
 =================================  ==============================================================
 """
 
@@ -126,3 +132,4 @@ class VariantFaults(WebsocketFaults):
     short_sale_while_long: bool = False
     late_auction_orders: bool = False
     auction_stops: bool = False
+    first_page: int = attrs.field(default=0, validator=attrs.validators.in_((0, 1)))

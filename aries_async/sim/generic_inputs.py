@@ -5,7 +5,15 @@ that holds a count, an amount or a time by its name (``limit``, ``strikePriceGte
 ``expirationDateGte``, ``from``: the client's own rules, :mod:`aries_async.apispec.ranges`,
 :mod:`~aries_async.apispec.amounts` and ``naming.QUERY_TIMES``) given text that is none, or a
 missing required body is a 400 naming the field, in the nested ``VALIDATION`` envelope (the
-prediction-market envelope on ``/v1/predictions``)."""
+prediction-market envelope on ``/v1/predictions``).
+
+A parameter the request leaves out takes its default before anything reads it, as the server
+applies it (:func:`defaults_of`): the ``default`` of its schema in the API description, which
+carries none for any parameter today, else the one rest.md states (:data:`DOCUMENTED_DEFAULTS`);
+the routes of their own apply theirs (``limit`` 20 on the searches, 50 on the order lists,
+``exchange`` ``US``...). A default of the official SDK's methods alone (finance-dev's news
+sends ``symbols=SPY``) is the client's, not the server's.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +30,13 @@ from aries_async.apispec.naming import query_time
 from aries_async.apispec.ranges import COUNT_PARAMS
 from aries_async.sim.responses import json_response, request_id, validation_error
 
-__all__ = ["bad_input", "parse_time", "read_inputs"]
+__all__ = ["DOCUMENTED_DEFAULTS", "bad_input", "defaults_of", "parse_time", "read_inputs"]
+
+DOCUMENTED_DEFAULTS: dict[str, dict[str, str]] = {
+    "getTickHistory": {"countback": "300"},  # rest.md 9b
+    "getOptionChainSnapshot": {"order": "asc"},  # rest.md 13: asc default
+}
+"""Operation id -> wire name -> the value an absent parameter takes."""
 
 
 def bad_input(
@@ -134,13 +148,27 @@ def _required_body(schema: dict[str, Any], body: Any) -> str | None:
     return best[0] if best else None
 
 
+def defaults_of(op: dict[str, Any]) -> dict[str, str]:
+    """Wire name -> the value an absent parameter of ``op`` takes: the ``default`` of its
+    schema in the API description (none has one today), else :data:`DOCUMENTED_DEFAULTS`."""
+    found = {
+        p["wire"]: str(p["schema"]["default"]).lower()
+        if isinstance(p["schema"]["default"], bool)
+        else str(p["schema"]["default"])
+        for p in op["params"]
+        if p["schema"].get("default") is not None
+    }
+    return {**DOCUMENTED_DEFAULTS.get(op["id"], {}), **found}
+
+
 async def read_inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str] | web.Response:
     """The request's parameters by wire name, or the 400 answer for bad input."""
     params: dict[str, str] = {}
+    defaults = defaults_of(op)
     for param in op["params"]:
         wire = param["wire"]
         source = request.match_info if param["in"] == "path" else request.query
-        raw = source.get(wire)
+        raw = source.get(wire) or defaults.get(wire)
         if raw is None or raw == "":
             if param["required"]:
                 return bad_input(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)

@@ -7,7 +7,8 @@ May), Juneteenth, Independence Day, Labor Day (first Monday of September), Thank
 the Friday before, on a Sunday on the Monday after (named "... (observed)"), except New Year's
 Day on a Saturday, which is not observed (the exchange does not close on the last day of the
 year before). Early closes at 13:00: the day after Thanksgiving, and July 3 and December 24
-when they fall Monday to Thursday (the day before the holiday itself).
+when they fall Monday to Thursday (the day before the holiday itself; December 24 is named
+"Christmas Eve", the others after their holiday).
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def holidays(year: int) -> tuple[Holiday, ...]:
         ("Thanksgiving Day", thanksgiving, ""),
         ("Thanksgiving Day", thanksgiving + timedelta(days=1), EARLY_CLOSE),
     ]
-    for name, eve in (("Independence Day", date(year, 7, 3)), ("Christmas", date(year, 12, 24))):
+    for name, eve in (
+        ("Independence Day", date(year, 7, 3)),
+        ("Christmas Eve", date(year, 12, 24)),
+    ):
         if eve.weekday() < 4:
             days.append((name, eve, EARLY_CLOSE))
     return tuple((name, day.isoformat(), hours) for name, day, hours in sorted(days, key=_date))

@@ -15,7 +15,14 @@ from typing import Any
 import attrs
 
 from aries_async.sim.feed import NEW_YORK, Feed, round_price
-from aries_async.sim.option_model import VOLATILITY, OsiParts, option_price, osi, parse_osi
+from aries_async.sim.option_model import (
+    OPTION_SYMBOL,
+    VOLATILITY,
+    OsiParts,
+    option_price,
+    osi,
+    parse_osi,
+)
 from aries_async.sim.sessions import contract_close, is_trading_day, regular_open
 from aries_async.sim.walk import QuoteSnapshot
 
@@ -26,6 +33,7 @@ __all__ = [
     "contract_price",
     "contract_quote",
     "contract_snapshot",
+    "contract_unknown",
     "leg_ratio",
     "leg_symbol",
     "order_contracts",
@@ -55,6 +63,19 @@ def contract_closed(symbol: str, at: float) -> bool:
     not have. False for a symbol that is no OSI symbol."""
     parts = parse_osi(symbol.removeprefix("O:"))
     return parts is not None and at >= contract_close(parts.expiry).timestamp()
+
+
+def contract_unknown(underlying: str, ticker: str, at: float) -> bool | None:
+    """Whether the server has no contract ``ticker`` (an ``O:`` ticker or a bare OSI symbol)
+    under ``underlying`` at ``at`` (Unix seconds): one that names no real day, another
+    underlying, or one that stopped trading (:func:`contract_closed`). None when ``ticker``
+    is no option ticker at all (a malformed parameter, not an unknown contract)."""
+    if OPTION_SYMBOL.match(ticker) is None:
+        return None
+    parts = parse_osi(ticker)
+    if parts is None or (underlying and parts.root != underlying.upper()):
+        return True
+    return contract_closed(ticker, at)
 
 
 def contract_price(parts: OsiParts, spot: float, day: date) -> float:

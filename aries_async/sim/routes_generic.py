@@ -16,14 +16,16 @@ one that answers from the description alone.
   (:mod:`~aries_async.sim.schema_walk`) with the field rules (:mod:`~aries_async.sim.field_rules`)
   over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
-  (an option chain: its contracts): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
-  (an absolute ``nextUrl`` on the simulator's origin carrying the ``next`` token), ``page``
-  (``page`` from 1 and a page size; the last page is short) and ``next_page`` (an opaque
-  ``nextPage`` token); the token is absent on the last page. Other list answers carry
-  :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
-  most :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
+  (an option chain: its contracts; an index list: its indices, each once): ``cursor``
+  (``nextCursor``, 0 at the end), ``next_url`` (an absolute ``nextUrl`` on the simulator's
+  origin carrying the ``next`` token), ``page`` (``page`` from ``Faults.first_page``, 0 unless
+  set, and a page size; the last page is short) and ``next_page`` (an opaque ``nextPage``
+  token); the token is absent on the last page. Other list answers carry :data:`LIST_SIZE`
+  items, or as many as a ``limit``/``size``/``countback`` parameter asks (at most
+  :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
-* A contract named by ``optionContract`` (its snapshot) that stopped trading is a 404
+* A contract named by ``optionContract`` (its snapshot) that is no option ticker is a 400
+  naming the field; one of another underlying, or that stopped trading, a 404
   ``OPTION_NOT_FOUND``, as the option details answer it as none the server has.
 """
 
@@ -44,7 +46,7 @@ from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
-from aries_async.sim.option_quotes import contract_closed
+from aries_async.sim.option_quotes import contract_unknown
 from aries_async.sim.responses import (
     Handler,
     context_of,
@@ -95,6 +97,10 @@ _TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
 _NOT_WINDOW = re.compile(r"(?i)(expir|maturity)")  # dates of the things listed, not of the list
 _COUNTS = ("limit", "size", "countback")
 _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
+# Collections of the symbols themselves (an index list, a value or bar per symbol asked): one
+# item per symbol, not the symbols again to fill a page.
+_ONE_PER_SYMBOL = frozenset({"listIndices", "getIndexRealtimeValues", "getStockPreviousDay"})
+_NOT_A_CONTRACT = "optionContract must be an option ticker such as O:AAPL250117C00150000"
 
 
 @functools.cache
@@ -183,8 +189,10 @@ def _page(
     size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
     faults = context_of(request).faults
     if style == "page":  # Faults.cycle_cursors: the page number ignored, the pages never end
-        page = 1 if faults.cycle_cursors else max(1, int(params.get("page") or 1))
-        start = (page - 1) * size
+        first = faults.first_page  # 0 or 1: the spec does not say (Faults.first_page)
+        asked = params.get("page")
+        page = first if faults.cycle_cursors or asked is None else max(first, int(asked))
+        start = (page - first) * size
         answer.extra.update({"page": page, size_name: size})
     elif style == "cursor":
         start = max(0, int(params.get("cursor") or 0))
@@ -228,8 +236,14 @@ def _handler(op_id: str) -> Handler:
         params = await read_inputs(request, op)
         if isinstance(params, web.Response):
             return params
-        # A snapshot of a contract past its last close: one the server does not have any more.
-        if contract_closed(params.get("optionContract", ""), ctx.clock.now()):
+        contract = params.get("optionContract")
+        # A contract snapshot: a malformed ticker is bad input, a contract not had a 404.
+        unknown = contract and contract_unknown(
+            params["underlyingAsset"], contract, ctx.clock.now()
+        )
+        if contract and unknown is None:
+            return bad_input(request, op, "INVALID_PARAMETER", _NOT_A_CONTRACT, "optionContract")
+        if unknown:
             return nested_error(request, 404, "NOT_FOUND", "OPTION_NOT_FOUND", "option not found")
         now = datetime.fromtimestamp(ctx.clock.now(), UTC)
         window = _window(request, op, params, now)
@@ -237,6 +251,8 @@ def _handler(op_id: str) -> Handler:
             return window
         symbols = _symbols(params) or (_INDICES if op["path"].startswith("/v1/indices") else [])
         answer = Answer(ctx, op, params, symbols, window, PAGED_TOTAL, paged)
+        if op["id"] in _ONE_PER_SYMBOL:
+            answer.total = min(answer.total, len(answer.symbols))
         bad = _page(request, op, params, answer)
         if bad is not None:
             return bad

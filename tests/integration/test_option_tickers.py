@@ -13,7 +13,7 @@ import pytest
 from stream_helpers import until
 
 from aries_async import AriesClient
-from aries_async.errors import ValidationError
+from aries_async.errors import NotFoundError, ValidationError
 from aries_async.models.order_requests import CancelRequest, OrderLeg, OrderRequest, ReplaceRequest
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
@@ -150,10 +150,11 @@ async def test_a_contract_whose_expiry_is_no_date_gets_an_answer_not_a_500(
     aries: AriesClient,
 ) -> None:
     """The simulator reads the expiry of an OSI-shaped ticker it is asked about: one whose
-    month is 13 is no contract it lists, answered as any other it does not list, not with an
-    internal error."""
-    answer = await aries.options.contract_snapshot("AAPL", "O:AAPL261399C00190000")
-    assert answer.results is not None
+    month is 13 is no contract it lists, answered as any other it does not list (a 404), not
+    with an internal error."""
+    with pytest.raises(NotFoundError) as info:
+        await aries.options.contract_snapshot("AAPL", "O:AAPL261399C00190000")
+    assert info.value.code == "OPTION_NOT_FOUND"
 
 
 @pytest.mark.parametrize("kind", ["market", "charts"])

@@ -34,7 +34,7 @@ from aries_async.http.pagination import STYLES, following
         ("next_page", " ", "token-1", None, None),
         ("next_page", 7, "token-1", None, None),
         # page: the page after the current one (1 first); a page shorter than asked ends
-        ("page", None, None, None, 2),
+        ("page", None, None, None, 1),
         ("page", None, 3, None, 4),
         ("page", None, 3, 10, 4),
         ("page", None, 3, 11, None),

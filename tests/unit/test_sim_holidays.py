@@ -20,7 +20,7 @@ PUBLISHED: tuple[tuple[str, str, str], ...] = (
     ("Labor Day", "2026-09-07", ""),
     ("Thanksgiving Day", "2026-11-26", ""),
     ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
-    ("Christmas", "2026-12-24", "09:30-13:00"),
+    ("Christmas Eve", "2026-12-24", "09:30-13:00"),
     ("Christmas", "2026-12-25", ""),
     ("New Year's Day", "2027-01-01", ""),
     ("Martin Luther King, Jr. Day", "2027-01-18", ""),
