@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from aries_async.apispec.amounts import is_decimal_string, lenient_decimal
+from aries_async.apispec.amounts import is_decimal_string, is_integer_amount, lenient_decimal
 from aries_async.apispec.naming import (
     date_string,
     datetime_string,
@@ -135,7 +135,7 @@ class Types:
             self.epochs.add((owner, wire))
             self.names.add("datetime")
             return "datetime"
-        if kind == "number":
+        if kind == "number" or (kind == "integer" and is_integer_amount(owner, wire)):
             self.names.add("Decimal")
             return "Decimal"
         if kind in ("integer", "boolean"):

@@ -109,11 +109,11 @@ class FinancialRatiosResponseResult:
     debt_to_equity: Decimal | None = None
     dividend_yield: Decimal | None = None
     earnings_per_share: Decimal | None = None
-    enterprise_value: int | None = None
+    enterprise_value: Decimal | None = None
     ev_to_ebitda: Decimal | None = None
     ev_to_sales: Decimal | None = None
-    free_cash_flow: int | None = None
-    market_cap: int | None = None
+    free_cash_flow: Decimal | None = None
+    market_cap: Decimal | None = None
     price: Decimal | None = None
     price_to_book: Decimal | None = None
     price_to_cash_flow: Decimal | None = None

@@ -57,27 +57,27 @@ class Point:
     __wire_case__ = "snake"
     aprice: Decimal | None = None
     atime: int | None = None
-    bprice: int | None = None
+    bprice: Decimal | None = None
     btime: int | None = None
-    cprice: int | None = None
+    cprice: Decimal | None = None
     ctime: int | None = None
     dprice: Decimal | None = None
     dtime: int | None = None
-    end_price: int | None = None
+    end_price: Decimal | None = None
     end_time: int | None = None
-    entry: int | None = None
-    eprice: int | None = None
+    entry: Decimal | None = None
+    eprice: Decimal | None = None
     etime: int | None = None
     mature: int | None = None
     patternname: str | None = None
     patterntype: str | None = None
-    profit_1: int | None = attrs.field(default=None, metadata=wire('profit1'))
-    profit_2: int | None = attrs.field(default=None, metadata=wire('profit2'))
+    profit_1: Decimal | None = attrs.field(default=None, metadata=wire('profit1'))
+    profit_2: Decimal | None = attrs.field(default=None, metadata=wire('profit2'))
     sort_time: datetime | None = attrs.field(default=None, metadata=wire('sortTime', epoch='ms'))
-    start_price: int | None = None
+    start_price: Decimal | None = None
     start_time: int | None = None
     status: str | None = None
-    stoploss: int | None = None
+    stoploss: Decimal | None = None
     symbol: str | None = None
     terminal: int | None = None
 
