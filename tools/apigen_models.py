@@ -141,8 +141,13 @@ class Types:
         if kind in ("integer", "boolean"):
             return "int" if kind == "integer" else "bool"
         if kind == "array":
-            # A list of epochs (the chart's column ``t``) stays integers: the frames read it.
-            item, _ = self.annotation(alt.get("items", {}), owner, f"{wire}[]")
+            items = alt.get("items", {})
+            if items.get("type") in ("integer", "number") and epoch_unit(wire, owner):
+                # a column of epochs (the tick history's ``t``): instants, as one epoch is
+                self.epochs.add((owner, wire))
+                self.names.add("datetime")
+                return "list[datetime]"
+            item, _ = self.annotation(items, owner, f"{wire}[]")
             return f"list[{item}]"
         if kind == "object":
             extra = alt.get("additionalProperties")

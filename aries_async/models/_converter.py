@@ -344,6 +344,8 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         def _handler(a: attrs.Attribute[Any]) -> Callable[[Any], Any]:
             unit = a.metadata.get("epoch")
+            if unit and is_list(_strip_optional(a.type)):  # a column of epochs
+                return lambda value: [datetime_to_epoch(when, unit) for when in value]
             if unit:
                 return lambda value: datetime_to_epoch(value, unit)
             if a.type is None:
