@@ -25,6 +25,10 @@ some amounts ``integer`` (:data:`INTEGER_AMOUNTS`: a chart pattern's prices, the
 an ETF's assets). Those are ``Decimal`` too, read strictly as every number is: a price with
 cents is that price, where an ``int`` would fail the whole answer.
 
+The other way round, :data:`WHOLE_NUMBERS` lists the ``number`` fields that are whole
+numbers by their nature (a fiscal year): ``int``, read leniently (``wire(lenient=True)``), a
+value with a fraction is ``None`` and a warning rather than a year cut short.
+
 Either way the value is read from a decimal string or a JSON number (a float by its shortest
 text, as every wire number: :mod:`aries_async.models._values`), and written back as a plain
 decimal string, the wire's type.
@@ -41,8 +45,10 @@ __all__ = [
     "DECIMAL_WORDS",
     "INTEGER_AMOUNTS",
     "TEXT_NUMBERS",
+    "WHOLE_NUMBERS",
     "is_decimal_string",
     "is_integer_amount",
+    "is_whole_number",
     "lenient_decimal",
     "query_amount",
 ]
@@ -131,6 +137,15 @@ INTEGER_AMOUNTS: dict[str, frozenset[str]] = {
 """Schema name -> the wire names of its ``integer`` fields that hold money: ``Decimal``, read
 strictly (a JSON number, whole or not, or a decimal string)."""
 
+WHOLE_NUMBERS: dict[str, frozenset[str]] = {
+    # The description types the statements' fiscal year and quarter ``number``; a year and a
+    # quarter are whole, and ``Decimal('2026')`` would be a year no ``date`` takes.
+    "IncomeStatement": frozenset({"fiscalYear", "fiscalQuarter"}),
+    "CashFlowStatement": frozenset({"fiscalYear", "fiscalQuarter"}),
+}
+"""Schema name -> the wire names of its ``number`` fields that are whole numbers: ``int``,
+read leniently (a value with a fraction is ``None``, with a warning)."""
+
 TEXT_NUMBERS: dict[tuple[str, str], str] = {
     ("Rating", "action_pt"): "what was done to the price target (raised, lowered...): a word",
     ("ScreenClause", "value"): "a screen's operand, compared with any field, text or number",
@@ -160,6 +175,12 @@ def is_integer_amount(owner: str, wire: str) -> bool:
     in :data:`INTEGER_AMOUNTS`. The caller asks only about fields the description types
     ``integer``."""
     return wire in INTEGER_AMOUNTS.get(owner, frozenset())
+
+
+def is_whole_number(owner: str, wire: str) -> bool:
+    """Whether ``number`` field ``wire`` of schema ``owner`` is a whole number (an ``int``):
+    listed in :data:`WHOLE_NUMBERS`."""
+    return wire in WHOLE_NUMBERS.get(owner, frozenset())
 
 
 def lenient_decimal(owner: str, wire: str) -> bool:

@@ -108,7 +108,8 @@ def wire(
         lenient: for an optional ``date``, ``datetime`` or ``Decimal`` field whose wire type
             is a plain string: a value that is not a date (a date-time, a number: ``"N/A"``)
             reads as ``None`` (with a warning on the ``aries_async.models`` logger) instead of
-            failing the whole model.
+            failing the whole model; likewise for an ``int`` the wire types as any number (a
+            fiscal year): a value with a fraction reads as ``None``.
         blank: for a ``Decimal`` field the server often sends as ``""`` (an order's unused
             prices). Every amount reads ``""`` as absent; this one reads it as fast as a
             number when an answer is read from its bytes (:mod:`aries_async.models._reader`).

@@ -2,21 +2,25 @@
 
 A chart pattern's point times (epoch seconds) and the epoch columns of the indicator and tick
 answers (``t``, milliseconds) are aware UTC ``datetime``, written back in the wire's unit
-(``apispec.naming.EPOCH_TIMES_OF``). The simulator answers bodies written here
-(``Faults.answer_body``) with the values a real server sends.
+(``apispec.naming.EPOCH_TIMES_OF``); a fiscal year and quarter, which the description types
+``number``, are ``int`` (``apispec.amounts.WHOLE_NUMBERS``). The simulator answers bodies
+written here (``Faults.answer_body``) with the values a real server sends.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import orjson
+import pytest
 
 from aries_async import AriesClient
 from aries_async.models import unstructure
 from aries_async.sim import Simulator
 
 PATTERNS = "GET /v1/scan/pattern"
+INCOME = "GET /v1/financials/income-statements"
 
 POINT = {
     "symbol": "AAPL",
@@ -93,3 +97,22 @@ async def test_the_indicator_s_and_tick_history_s_columns_of_times_are_instants(
     assert raw["t"] and len(ticks.t) == len(raw["t"]) == len(ticks.c)
     assert ticks.t == [datetime.fromtimestamp(ms / 1000, UTC) for ms in raw["t"]]
     assert unstructure(ticks)["t"] == raw["t"]
+
+
+async def test_a_fiscal_year_and_quarter_are_whole_numbers(
+    sim: Simulator, aries: AriesClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = "/v1/financials/income-statements?tickers=AAPL"
+    raw = await aries.request("GET", path, parse=lambda body: body)
+    first, second = raw["results"][:2]
+    first.update(fiscalYear=2026, fiscalQuarter=3.0)
+    second.update(fiscalYear=2025.5, fiscalQuarter=4)
+    sim.faults.answer_body[INCOME] = orjson.dumps(raw)
+    with caplog.at_level(logging.WARNING, logger="aries_async.models"):
+        page = await aries.financials.income_statements(tickers="AAPL")
+    one, two = page.results[:2]
+    assert (one.fiscal_year, one.fiscal_quarter) == (2026, 3)
+    assert type(one.fiscal_year) is int and type(one.fiscal_quarter) is int
+    # a year with a fraction is no year: None and a warning, the rest of the answer as sent
+    assert (two.fiscal_year, two.fiscal_quarter) == (None, 4)
+    assert "fiscal_year" in caplog.text and "2025.5" in caplog.text
