@@ -10,7 +10,9 @@ written here (``Faults.answer_body``) with the values a real server sends.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 import pytest
@@ -44,6 +46,20 @@ POINT = {
     "mature": 1,
 }
 """A chart pattern as the vendor writes it: prices with cents, point times in Unix seconds."""
+
+
+def _found(value: Any, key: str) -> Any:
+    """The first object of ``value`` (depth-first) that has ``key``."""
+    if isinstance(value, dict):
+        if key in value:
+            return value
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _found(item, key)
+            if found is not None:
+                return found
+    return None
 
 
 async def test_a_pattern_s_point_times_are_aware_utc_instants(
@@ -116,3 +132,65 @@ async def test_a_fiscal_year_and_quarter_are_whole_numbers(
     # a year with a fraction is no year: None and a warning, the rest of the answer as sent
     assert (two.fiscal_year, two.fiscal_quarter) == (None, 4)
     assert "fiscal_year" in caplog.text and "2025.5" in caplog.text
+
+
+_WINDOW = {
+    "identifier": "SPX",
+    "startTime": "2025-12-01T14:30:00Z",
+    "endTime": "2025-12-05T21:00:00Z",
+}
+_HH_MM_SS = r"\d\d:\d\d:\d\d"
+TEXT_TIMES = [
+    ("/v1/options/activity", {}, "activities", "time", _HH_MM_SS),
+    ("/v1/analytics/ratings", {}, "ratings", "time", _HH_MM_SS),
+    ("/v1/calendars/economics", {}, "events", "time", _HH_MM_SS),
+    (
+        "/v1/calendars/earnings",
+        {"from": "2025-12-01", "to": "2025-12-31"},
+        "",
+        "time",
+        _HH_MM_SS,
+    ),
+    ("/v1/calendars/conference-calls", {}, "conferenceCalls", "time", _HH_MM_SS),
+    (
+        "/v1/calendars/conference-calls",
+        {},
+        "conferenceCalls",
+        "startTime",
+        r"\d{4}-\d\d-\d\d \d\d:\d\d [AP]M E[SD]T",
+    ),
+    ("/v1/indices/bars", _WINDOW, "bars", "startTime", r"\d\d:\d\d [AP]M"),
+    ("/v1/indices/bars", _WINDOW, "bars", "endTime", r"\d\d:\d\d [AP]M"),
+    ("/v1/company/executive", {"symbol": "AAPL"}, "executives", "since", r"\d{4}"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "listed", "wire", "form"),
+    TEXT_TIMES,
+    ids=[f"{t[0].rsplit('/', 1)[1]}.{t[3]}" for t in TEXT_TIMES],
+)
+async def test_the_simulator_sends_time_like_text_in_its_documented_form(
+    aries: AriesClient, path: str, query: dict[str, str], listed: str, wire: str, form: str
+) -> None:
+    """The fields ``naming.TEXT_TIMES`` keeps as text are no instant on the wire (a time of day,
+    free text, a year): the simulator sends them so, as the official package documents them,
+    not as the RFC 3339 instants a client would read as ``datetime``."""
+    raw = await aries.request("GET", path, params=query, parse=lambda body: body)
+    items = _found(raw, listed)[listed] if listed else raw  # "": the answer is the list
+    sent = [item[wire] for item in items if item.get(wire) is not None]
+    assert sent, raw
+    assert all(re.fullmatch(form, text) for text in sent), sent
+
+
+def test_every_time_of_day_kept_as_text_has_its_wire_form_in_the_simulator() -> None:
+    from aries_async.apispec.naming import TEXT_TIMES as KEPT
+    from aries_async.sim.field_values import text_time
+
+    unwritten = sorted(key for key in KEPT if text_time(*key) is None)
+    # a session word, a day in the source's format, a day or a period: no instant to write
+    assert unwritten == [
+        ("EarningRelease", "hour"),
+        ("IndicesRealtimeIndexValue", "previousCloseDate"),
+        ("MergersAcquisition", "dateExpected"),
+    ]
