@@ -11,7 +11,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from aries_async.apispec.amounts import is_decimal_string, lenient_decimal
+from aries_async.apispec.amounts import (
+    is_decimal_string,
+    is_integer_amount,
+    is_whole_number,
+    lenient_decimal,
+)
 from aries_async.apispec.naming import (
     date_string,
     datetime_string,
@@ -45,9 +50,10 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-LENIENT = ("date | None", "CalendarDate | None", "datetime | None", "Decimal | None")
+LENIENT = ("date | None", "CalendarDate | None", "datetime | None", "Decimal | None", "int | None")
 """The annotations of the fields read leniently (``wire(lenient=True)``): the time fields and
-the amounts that the description types ``string`` without saying so (``apispec.amounts``)."""
+the amounts that the description types ``string`` without saying so, and the whole numbers it
+types ``number`` (``apispec.amounts``)."""
 
 
 # -- schemas -> types -----------------------------------------------------------------------
@@ -65,6 +71,7 @@ class Types:
         self.days: set[tuple[str, str]] = set()
         self.instants: set[tuple[str, str]] = set()  # date-time text (DATETIME_STRINGS)
         self.amounts: set[tuple[str, str]] = set()  # amounts by their name (amounts.py)
+        self.wholes: set[tuple[str, str]] = set()  # whole numbers typed number (amounts.py)
         self.plain_date = False  # whether a model spells the type ``date`` (see _model)
 
     def _flat(self, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
@@ -135,14 +142,22 @@ class Types:
             self.epochs.add((owner, wire))
             self.names.add("datetime")
             return "datetime"
-        if kind == "number":
+        if kind == "number" and is_whole_number(owner, wire):
+            self.wholes.add((owner, wire))
+            return "int"
+        if kind == "number" or (kind == "integer" and is_integer_amount(owner, wire)):
             self.names.add("Decimal")
             return "Decimal"
         if kind in ("integer", "boolean"):
             return "int" if kind == "integer" else "bool"
         if kind == "array":
-            # A list of epochs (the chart's column ``t``) stays integers: the frames read it.
-            item, _ = self.annotation(alt.get("items", {}), owner, f"{wire}[]")
+            items = alt.get("items", {})
+            if items.get("type") in ("integer", "number") and epoch_unit(wire, owner):
+                # a column of epochs (the tick history's ``t``): instants, as one epoch is
+                self.epochs.add((owner, wire))
+                self.names.add("datetime")
+                return "list[datetime]"
+            item, _ = self.annotation(items, owner, f"{wire}[]")
             return f"list[{item}]"
         if kind == "object":
             extra = alt.get("additionalProperties")
@@ -330,7 +345,7 @@ def _model(
         meta = [repr(wire_name)] if (py.rstrip("_") if snake else _camel(py)) != wire_name else []
         if (name, wire_name) in types.epochs:
             meta.append(f"epoch={epoch_unit(wire_name, name)!r}")
-        elif (name, wire_name) in types.days | types.instants | types.amounts and (
+        elif (name, wire_name) in types.days | types.instants | types.amounts | types.wholes and (
             annotation in LENIENT
         ):
             meta.append("lenient=True")

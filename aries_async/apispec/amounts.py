@@ -1,5 +1,5 @@
-"""Which ``string`` fields of the description hold money or a quantity: those are ``Decimal`` in
-Python, shared by the generator (``tools/generate_api.py``), the client's runtime
+"""Which ``string`` and ``integer`` fields of the description hold money or a quantity: those are
+``Decimal`` in Python, shared by the generator (``tools/generate_api.py``), the client's runtime
 (:mod:`aries_async.resources._arguments`) and the simulator (``sim/routes_generic.py``).
 
 The description types many numbers ``string`` because the data vendors send them as JSON
@@ -20,6 +20,15 @@ name is what says what it holds; two rules decide, in this order:
   and a warning on the ``aries_async.models`` logger names the field and the value, rather than
   failing the whole answer; ``""`` is absent (``None``, no warning), as in every amount.
 
+A third rule is for numbers: the description types every ``number`` field a ``Decimal``, and
+some amounts ``integer`` (:data:`INTEGER_AMOUNTS`: a chart pattern's prices, the estimates,
+an ETF's assets). Those are ``Decimal`` too, read strictly as every number is: a price with
+cents is that price, where an ``int`` would fail the whole answer.
+
+The other way round, :data:`WHOLE_NUMBERS` lists the ``number`` fields that are whole
+numbers by their nature (a fiscal year): ``int``, read leniently (``wire(lenient=True)``), a
+value with a fraction is ``None`` and a warning rather than a year cut short.
+
 Either way the value is read from a decimal string or a JSON number (a float by its shortest
 text, as every wire number: :mod:`aries_async.models._values`), and written back as a plain
 decimal string, the wire's type.
@@ -34,8 +43,12 @@ from aries_async.apispec.naming import field_name
 __all__ = [
     "DECIMAL_STRINGS",
     "DECIMAL_WORDS",
+    "INTEGER_AMOUNTS",
     "TEXT_NUMBERS",
+    "WHOLE_NUMBERS",
     "is_decimal_string",
+    "is_integer_amount",
+    "is_whole_number",
     "lenient_decimal",
     "query_amount",
 ]
@@ -94,6 +107,45 @@ docstring): money, a quantity of an instrument, or a figure derived from them (a
 rate, a return). A count of events (``trade_count``) is not in it: a count the schema types
 ``integer`` is an ``int``, and one typed ``string`` stays text rather than become a Decimal."""
 
+INTEGER_AMOUNTS: dict[str, frozenset[str]] = {
+    # The description types these ``integer`` because the vendors' samples it was written from
+    # held whole numbers, but each is money (the official package's field docs: "Price at
+    # pattern point B", "Suggested stop-loss price", "Assets under management", "Market value
+    # of the holding"): a price with cents (208.45) is no int, and an int field that gets one
+    # fails the whole answer. A count (``numberAnalysts``, a volume, a pattern's ``mature``
+    # flag) stays ``int``; ``pricescale`` is a scale, not a price.
+    "Point": frozenset(
+        {
+            "bprice",
+            "cprice",
+            "end_price",
+            "entry",
+            "eprice",
+            "profit1",
+            "profit2",
+            "start_price",
+            "stoploss",
+        }
+    ),
+    "EbitEstimatesResponseData": frozenset({"ebitAvg", "ebitHigh", "ebitLow"}),
+    "EbitdaEstimatesResponseData": frozenset({"ebitdaAvg", "ebitdaHigh", "ebitdaLow"}),
+    "RevenueEstimatesResponseData": frozenset({"revenueAvg", "revenueHigh", "revenueLow"}),
+    "Profile": frozenset({"aum"}),
+    "Holding": frozenset({"value"}),
+    "FinancialRatiosResponseResult": frozenset({"enterpriseValue", "freeCashFlow", "marketCap"}),
+}
+"""Schema name -> the wire names of its ``integer`` fields that hold money: ``Decimal``, read
+strictly (a JSON number, whole or not, or a decimal string)."""
+
+WHOLE_NUMBERS: dict[str, frozenset[str]] = {
+    # The description types the statements' fiscal year and quarter ``number``; a year and a
+    # quarter are whole, and ``Decimal('2026')`` would be a year no ``date`` takes.
+    "IncomeStatement": frozenset({"fiscalYear", "fiscalQuarter"}),
+    "CashFlowStatement": frozenset({"fiscalYear", "fiscalQuarter"}),
+}
+"""Schema name -> the wire names of its ``number`` fields that are whole numbers: ``int``,
+read leniently (a value with a fraction is ``None``, with a warning)."""
+
 TEXT_NUMBERS: dict[tuple[str, str], str] = {
     ("Rating", "action_pt"): "what was done to the price target (raised, lowered...): a word",
     ("ScreenClause", "value"): "a screen's operand, compared with any field, text or number",
@@ -116,6 +168,19 @@ def is_decimal_string(owner: str, wire: str) -> bool:
     quantity (a ``Decimal``): listed in :data:`DECIMAL_STRINGS`, or named so (module docstring).
     The caller asks only about fields the description types ``string``."""
     return wire in DECIMAL_STRINGS.get(owner, frozenset()) or lenient_decimal(owner, wire)
+
+
+def is_integer_amount(owner: str, wire: str) -> bool:
+    """Whether ``integer`` field ``wire`` of schema ``owner`` holds money (a ``Decimal``): listed
+    in :data:`INTEGER_AMOUNTS`. The caller asks only about fields the description types
+    ``integer``."""
+    return wire in INTEGER_AMOUNTS.get(owner, frozenset())
+
+
+def is_whole_number(owner: str, wire: str) -> bool:
+    """Whether ``number`` field ``wire`` of schema ``owner`` is a whole number (an ``int``):
+    listed in :data:`WHOLE_NUMBERS`."""
+    return wire in WHOLE_NUMBERS.get(owner, frozenset())
 
 
 def lenient_decimal(owner: str, wire: str) -> bool:

@@ -160,13 +160,21 @@ EPOCH_TIMES: dict[str, str] = {
 instants: in Python they are aware UTC ``datetime``. Reading infers the unit from the value's
 size and also accepts RFC 3339 (see :func:`aries_async.models.common.parse_datetime`), so a
 server that changes its unit still reads right; the unit here is what the field is written back
-as. Applies to integer and number fields only (a string ``timestamp`` is left alone); lists of
-epochs (the chart's column ``t``) stay integers, as the frames read them."""
+as. Applies to integer and number fields only (a string ``timestamp`` is left alone), and to
+lists of them: the column ``t`` of the tick history and of a technical indicator is a
+``list[datetime]``, in step with the value columns. (The chart history's columns are read by
+the hand-written ``ChartBars``, whose ``t`` the frames read as integers.)"""
 
 EPOCH_TIMES_OF: dict[tuple[str, str], str] = {
     # A JSON number "Timestamp of the last update" (no unit documented): seconds, as the
     # simulator sends it; the screeners' rows share the name with the snapshots' milliseconds.
     ("SymbolDetails", "timestamp"): "s",
+    # A chart pattern's points: "Timestamp of pattern point A as an integer from the
+    # provider" (the official package), Unix seconds as the simulator sends them, while the
+    # same model's ``sortTime`` is milliseconds (the name's own clock, above).
+    **{("Point", f"{point}time"): "s" for point in "abcde"},
+    ("Point", "start_time"): "s",
+    ("Point", "end_time"): "s",
 }
 """(schema, wire name) -> epoch unit, where it differs from :data:`EPOCH_TIMES`."""
 

@@ -8,8 +8,9 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
-* ``date`` as ``YYYY-MM-DD``; a time or ``Decimal`` field with ``wire(lenient=True)`` reads an
-  unreadable value as ``None`` (logged on ``aries_async.models``) instead of failing the model;
+* ``date`` as ``YYYY-MM-DD``; a time, ``Decimal`` or ``int`` field with ``wire(lenient=True)``
+  reads an unreadable value (a year of 2025.5) as ``None`` (logged on ``aries_async.models``)
+  instead of failing the model;
 * open enums keep unknown values;
 * a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
   the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
@@ -37,7 +38,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from aries_async.models._lists import is_list, list_hook_factory
-from aries_async.models._values import number_decimal
+from aries_async.models._values import number_decimal, parse_whole
 from aries_async.models.common import (
     OpenEnum,
     datetime_to_epoch,
@@ -75,8 +76,9 @@ _LENIENT: dict[type, Callable[[Any], Any]] = {
     date: parse_date,
     datetime: parse_datetime,
     Decimal: parse_decimal,
+    int: parse_whole,
 }
-_LENIENT_WHAT = {date: "date", datetime: "date-time", Decimal: "number"}
+_LENIENT_WHAT = {date: "date", datetime: "date-time", Decimal: "number", int: "whole number"}
 
 
 def _null_of(a: attrs.Attribute[Any], optional: bool) -> Callable[[], Any] | None:
@@ -127,7 +129,7 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
 
         return structure_decimal
 
-    if a.metadata.get("lenient") and inner in (date, datetime, Decimal):
+    if a.metadata.get("lenient") and inner in _LENIENT:
         parse: Callable[[Any], Any] = _LENIENT[inner]
         owner, what = a.name, _LENIENT_WHAT[inner]
 
@@ -237,16 +239,9 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
     conv.register_structure_hook(date, lambda value, _type: parse_date(value))
     conv.register_unstructure_hook(date, lambda value: value.isoformat())
 
-    def _structure_int(value: Any, _type: Any) -> int:
-        # int(12.5) is 12: a fraction would be cut without a word (of an exact number too).
-        if (value.__class__ is float and not value.is_integer()) or (
-            value.__class__ is Decimal and value != value.to_integral_value()
-        ):
-            raise ValueError(f"expected a whole number, got {value}")
-        return int(value)
-
     structure_bool = conv.get_structure_hook(bool)
-    conv.register_structure_hook(int, _structure_int)
+    # int(12.5) is 12: a fraction would be cut without a word (of an exact number too).
+    conv.register_structure_hook(int, lambda value, _type: parse_whole(value))
     conv.register_structure_hook(bool, structure_bool)  # a subclass of int: keeps its own
 
     def _structure_enum(value: Any, cls: type[OpenEnum]) -> OpenEnum:
@@ -344,6 +339,8 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         def _handler(a: attrs.Attribute[Any]) -> Callable[[Any], Any]:
             unit = a.metadata.get("epoch")
+            if unit and is_list(_strip_optional(a.type)):  # a column of epochs
+                return lambda value: [datetime_to_epoch(when, unit) for when in value]
             if unit:
                 return lambda value: datetime_to_epoch(value, unit)
             if a.type is None:

@@ -4,6 +4,7 @@ Market data sends JSON numbers; a float becomes the ``Decimal`` of its shortest 
 ``repr`` writes (``189.49`` -> ``Decimal("189.49")``, never ``189.4900000000000090...``).
 :func:`number_decimal` converts one value and :func:`numbers_decimals` a list of them in one
 go; :func:`parse_decimal` is the strict form for REST models, which refuses what is not a number.
+:func:`parse_whole` reads a whole number (a count, a year) and refuses a fraction.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "number_decimal",
     "numbers_decimals",
     "parse_decimal",
+    "parse_whole",
     "response_decimal",
 ]
 
@@ -142,6 +144,21 @@ def parse_decimal(value: object) -> Decimal | None:
             raise ValueError(f"not a decimal number: {value!r}") from None
         raise ValueError(f"not a finite decimal number: {value!r}")
     return number
+
+
+def parse_whole(value: Any) -> int:
+    """``value`` (a JSON number, exact or not, or digits) as an ``int``.
+
+    Raises:
+        ValueError: a number with a fraction: ``int(12.5)`` is 12, a fraction cut without a
+            word (of an exact number too); or text that is not a whole number.
+        TypeError: a value of no number type (a list, an object).
+    """
+    if (value.__class__ is float and not value.is_integer()) or (
+        value.__class__ is Decimal and value != value.to_integral_value()
+    ):
+        raise ValueError(f"expected a whole number, got {value}")
+    return int(value)
 
 
 def response_decimal(value: object, what: str) -> Decimal | None:

@@ -102,13 +102,14 @@ def wire(
 
     Args:
         name: the exact wire name, when the automatic camelCase/snake_case rule is wrong.
-        epoch: for ``datetime`` fields sent as Unix integers: ``"s"``, ``"ms"``, ``"us"`` or
-            ``"ns"``. Parsing accepts any epoch or RFC 3339 anyway; this only decides how the
-            value is written.
+        epoch: for ``datetime`` fields (and lists of them) sent as Unix integers: ``"s"``,
+            ``"ms"``, ``"us"`` or ``"ns"``. Parsing accepts any epoch or RFC 3339 anyway; this
+            only decides how the value is written.
         lenient: for an optional ``date``, ``datetime`` or ``Decimal`` field whose wire type
             is a plain string: a value that is not a date (a date-time, a number: ``"N/A"``)
             reads as ``None`` (with a warning on the ``aries_async.models`` logger) instead of
-            failing the whole model.
+            failing the whole model; likewise for an ``int`` the wire types as any number (a
+            fiscal year): a value with a fraction reads as ``None``.
         blank: for a ``Decimal`` field the server often sends as ``""`` (an order's unused
             prices). Every amount reads ``""`` as absent; this one reads it as fast as a
             number when an answer is read from its bytes (:mod:`aries_async.models._reader`).

@@ -181,12 +181,14 @@ class Resource:
 
         from aries_async.models._converter import structure
         from aries_async.models._envelopes import check_answer
+        from aries_async.models._problems import describe
 
         try:
             check_answer(data, cls)  # keys it does not know, and none it does: no empty model
             return structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc
+            # the field's path in the message: cattrs' own text names only the model
+            raise ResponseFormatError(f"unexpected {what} response: {describe(exc)}") from exc
 
 
 class _BulkAnswer(Generic[T]):

@@ -52,6 +52,7 @@ from aries_async.sim.field_values import (
     stable_int_id,
     statement_line,
     target,
+    text_time,
     time_rule,
     timeframe,
     typical,
@@ -59,7 +60,7 @@ from aries_async.sim.field_values import (
 )
 from aries_async.sim.schema_walk import OMIT, Rule
 
-__all__ = ["RULES", "rule_for"]
+__all__ = ["RULES", "rule_for", "text_time"]
 
 # -- the table ----------------------------------------------------------------------------------
 

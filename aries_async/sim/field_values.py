@@ -17,11 +17,12 @@ import json
 import re
 import zlib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib.resources import files
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
+from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "stable_int_id",
     "statement_line",
     "target",
+    "text_time",
     "time_rule",
     "timeframe",
     "typical",
@@ -184,6 +186,55 @@ def time_rule(name: str, kind: str) -> Rule:
         return when.date() if _DAY.search(name) or kind == "date" else when
 
     return rule
+
+
+_CLOCK = "%H:%M:%S"
+_TEXT_TIMES: dict[tuple[str, str], str] = {
+    # The time-like text of naming.TEXT_TIMES, as the official package documents it: a time
+    # of day ("HH:MM:SS", "HH:MM AM/PM"), a start time "with timezone", a year. Written in
+    # New York time, the exchanges' (the records carry their day beside them).
+    ("Activity", "time"): _CLOCK,
+    ("ConferenceCall", "time"): _CLOCK,
+    ("EarningRelease", "time"): _CLOCK,
+    ("EconomicsCalendarEvent", "time"): _CLOCK,
+    ("Rating", "time"): _CLOCK,
+    ("IndexBarResponseBar", "startTime"): "%I:%M %p",
+    ("IndexBarResponseBar", "endTime"): "%I:%M %p",
+    ("IndexBarsResponseBar", "startTime"): "%I:%M %p",
+    ("IndexBarsResponseBar", "endTime"): "%I:%M %p",
+    ("ChartBar", "startTime"): "%I:%M:%S %p",
+    ("ChartBar", "endTime"): "%I:%M:%S %p",
+    ("ConferenceCall", "startTime"): "%Y-%m-%d %I:%M %p %Z",
+    ("IndicesRealtimeIndexValue", "time"): "%-I:%M:%S %p",  # "5:11:38 PM" (conventions.md)
+    ("CompanyExecutive", "since"): "%Y",
+}
+"""(schema, wire name) -> the ``strftime`` form of a time field sent as text other than RFC
+3339 (see :func:`text_time`)."""
+
+
+def text_time(owner: str, wire: str) -> Callable[[str], str] | None:
+    """What rewrites the time text of string field ``wire`` of schema ``owner`` in the form it
+    has on the wire, when that is other than RFC 3339 (the fields ``apispec.naming.TEXT_TIMES``
+    keeps as ``str``: a time of day, a year); None for the others. The text its rule gives is
+    RFC 3339 (an index bar's echo of its request's window too); other text is left as it is."""
+    form = _TEXT_TIMES.get((owner, wire))
+    if form is None:
+        return None
+
+    def write(text: str) -> str:
+        when = _instant(text)
+        return text if when is None else when.astimezone(NEW_YORK).strftime(form)
+
+    return write
+
+
+def _instant(text: str) -> datetime | None:
+    """The instant of an RFC 3339 text with its zone, else None (a day alone, other text)."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
 
 
 # -- statements ---------------------------------------------------------------------------------

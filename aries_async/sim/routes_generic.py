@@ -43,7 +43,7 @@ from aiohttp import web
 from aries_async.apispec import operations, operations_by_id, schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.sim.answer import Answer
-from aries_async.sim.field_rules import rule_for
+from aries_async.sim.field_rules import rule_for, text_time
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.option_quotes import contract_unknown
@@ -107,7 +107,9 @@ _NOT_A_CONTRACT = "optionContract must be an option ticker such as O:AAPL250117C
 def _generator(op_id: str) -> Gen:
     """The compiled response schema of an operation (built on its first request)."""
     op = operations_by_id()[op_id]
-    return compile_schema(op["response"]["schema"], schemas(), rule_for, is_decimal_string)
+    return compile_schema(
+        op["response"]["schema"], schemas(), rule_for, is_decimal_string, text_time
+    )
 
 
 def _symbols(params: dict[str, str]) -> list[str]:

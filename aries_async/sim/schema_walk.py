@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-__all__ = ["MAX_DEPTH", "OMIT", "Gen", "Rule", "Walk", "coerce", "compile_schema"]
+__all__ = ["MAX_DEPTH", "OMIT", "ClockFor", "Gen", "Rule", "Walk", "coerce", "compile_schema"]
 
 MAX_DEPTH = 7
 """Nesting depth past which arrays come back empty and nullable objects ``null``."""
@@ -66,6 +66,10 @@ Gen = Callable[[Walk, Any, int], Any]
 """A compiled schema: ``gen(walk, item, depth)`` builds one value."""
 
 RuleFor = Callable[[str, str, str], Rule | None]
+
+ClockFor = Callable[[str, str], Callable[[str], str] | None]
+"""``clock(schema_name, field)``: what rewrites the time text of that string field's rule (an
+RFC 3339 instant) as the field writes it, or None (RFC 3339 as it is)."""
 
 
 def _iso(value: datetime) -> str:
@@ -116,22 +120,30 @@ def compile_schema(
     defs: dict[str, Any],
     rule_for: RuleFor,
     exact: Callable[[str, str], bool] | None = None,
+    clock: ClockFor | None = None,
 ) -> Gen:
     """Compile ``schema`` (``$ref``\\ s into ``defs``) into a generator; ``rule_for(name, parent,
     kind)`` picks the rule of each field from its property name, its parent property's name and
     its kind (a JSON type, ``array`` or ``object``, or the string format ``date`` /
     ``date-time``). ``exact(schema_name, field)`` says which string fields of a named schema
-    carry an exact number: they get a number rule and are sent as decimal text."""
-    return _Compiler(defs, rule_for, exact).node(schema, "", "", True)
+    carry an exact number: they get a number rule and are sent as decimal text.
+    ``clock(schema_name, field)`` gives, for a string field that holds a time as text other
+    than RFC 3339 (a time of day, a year), what rewrites its rule's instant so."""
+    return _Compiler(defs, rule_for, exact, clock).node(schema, "", "", True)
 
 
 class _Compiler:
     def __init__(
-        self, defs: dict[str, Any], rule_for: RuleFor, exact: Callable[[str, str], bool] | None
+        self,
+        defs: dict[str, Any],
+        rule_for: RuleFor,
+        exact: Callable[[str, str], bool] | None,
+        clock: ClockFor | None = None,
     ) -> None:
         self.defs = defs
         self.rule_for = rule_for
         self.exact = exact
+        self.clock = clock
         self.memo: dict[tuple[str, str, str, bool], Gen] = {}
 
     def node(self, schema: dict[str, Any], name: str, parent: str, needed: bool) -> Gen:
@@ -231,7 +243,17 @@ class _Compiler:
     ) -> Gen:
         """A property; a string one the schema says carries an exact number (``exact``) is
         generated as a number and sent as its decimal text, since a client reads it as a
-        ``Decimal``."""
+        ``Decimal``; one that holds a time as other text (``clock``) is the instant its rule
+        gives, written so."""
+        write = self.clock(owner, name) if owner and self.clock is not None else None
+        if write is not None and self.text(schema):
+            instant = self.node(schema, name, parent, needed)
+
+            def written(walk: Walk, item: Any, depth: int) -> Any:
+                value = instant(walk, item, depth)
+                return write(value) if isinstance(value, str) else value
+
+            return written
         if not (owner and self.exact is not None and self.exact(owner, name) and self.text(schema)):
             return self.node(schema, name, parent, needed)
         number = self.scalar({"type": "number"}, name, parent, needed)

@@ -351,8 +351,9 @@ def _structure(data: Any, cls: type[T], what: str) -> T:
     import cattrs
 
     from aries_async.models._converter import structure
+    from aries_async.models._problems import describe
 
     try:
         return structure(data, cls)
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc
+        raise ResponseFormatError(f"unexpected {what} response: {describe(exc)}") from exc

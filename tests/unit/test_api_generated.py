@@ -337,7 +337,7 @@ def test_an_open_object_keeps_the_keys_it_does_not_name() -> None:
 def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> Any:
     """A wire value for ``schema``: every property set, non-null alternatives first."""
     from aries_async.apispec import schemas
-    from aries_async.apispec.amounts import is_decimal_string
+    from aries_async.apispec.amounts import is_decimal_string, is_whole_number
     from aries_async.apispec.naming import (
         date_string,
         datetime_string,
@@ -378,6 +378,8 @@ def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> An
     unit = epoch_unit(wire, owner) if kind in ("integer", "number") and depth else None
     if unit:  # 2026-01-15T15:00:00Z in the field's unit, written back the same
         return 1768489200 * {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
+    if kind == "number" and is_whole_number(owner, wire):  # a fiscal year: an int
+        return 2
     return {"number": 1.5, "integer": 2, "boolean": True}.get(str(kind), "any")
 
 

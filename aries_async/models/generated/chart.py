@@ -4,11 +4,13 @@ edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
 
 from aries_async.models._summary import items_repr
+from aries_async.models.common import wire
 
 __all__ = ["ChartConfig", "SearchSymbolItem", "Subsession", "SymbolInfo", "TickChartBars"]
 
@@ -91,5 +93,5 @@ class TickChartBars:
     next_to: str | None = None
     o: list[Decimal] = attrs.field(factory=list, repr=items_repr)
     s: str
-    t: list[int] = attrs.field(factory=list, repr=items_repr)
+    t: list[datetime] = attrs.field(factory=list, metadata=wire(epoch='ms'), repr=items_repr)
     v: list[int] = attrs.field(factory=list, repr=items_repr)

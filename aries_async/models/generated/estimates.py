@@ -72,9 +72,9 @@ class EbitEstimatesResponse:
 @attrs.frozen(kw_only=True)
 class EbitEstimatesResponseData:
     """The ``EbitEstimatesResponseData`` object."""
-    ebit_average: int | None = attrs.field(default=None, metadata=wire('ebitAvg'))
-    ebit_high: int | None = None
-    ebit_low: int | None = None
+    ebit_average: Decimal | None = attrs.field(default=None, metadata=wire('ebitAvg'))
+    ebit_high: Decimal | None = None
+    ebit_low: Decimal | None = None
     number_analysts: int | None = None
     period: str | None = None
     quarter: int | None = None
@@ -101,9 +101,9 @@ class EbitdaEstimatesResponse:
 @attrs.frozen(kw_only=True)
 class EbitdaEstimatesResponseData:
     """The ``EbitdaEstimatesResponseData`` object."""
-    ebitda_average: int | None = attrs.field(default=None, metadata=wire('ebitdaAvg'))
-    ebitda_high: int | None = None
-    ebitda_low: int | None = None
+    ebitda_average: Decimal | None = attrs.field(default=None, metadata=wire('ebitdaAvg'))
+    ebitda_high: Decimal | None = None
+    ebitda_low: Decimal | None = None
     number_analysts: int | None = None
     period: str | None = None
     quarter: int | None = None
@@ -171,9 +171,9 @@ class RevenueEstimatesResponseData:
     number_analysts: int | None = None
     period: str | None = None
     quarter: int | None = None
-    revenue_average: int | None = attrs.field(default=None, metadata=wire('revenueAvg'))
-    revenue_high: int | None = None
-    revenue_low: int | None = None
+    revenue_average: Decimal | None = attrs.field(default=None, metadata=wire('revenueAvg'))
+    revenue_high: Decimal | None = None
+    revenue_low: Decimal | None = None
     year: int | None = None
 
 

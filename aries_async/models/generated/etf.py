@@ -101,14 +101,14 @@ class Holding:
     percent: Decimal | None = None
     share: int | None = None
     symbol: str | None = None
-    value: int | None = None
+    value: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Profile:
     """The ``Profile`` object."""
     asset_class: str | None = None
-    aum: int | None = None
+    aum: Decimal | None = None
     average_volume: int | None = attrs.field(default=None, metadata=wire('avgVolume'))
     cusip: str | None = None
     description: str | None = None

@@ -51,8 +51,8 @@ class CashFlowStatement:
     dividends: Decimal | None = None
     effect_of_currency_exchange_rate: Decimal | None = None
     filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    fiscal_quarter: Decimal | None = None
-    fiscal_year: Decimal | None = None
+    fiscal_quarter: int | None = attrs.field(default=None, metadata=wire(lenient=True))
+    fiscal_year: int | None = attrs.field(default=None, metadata=wire(lenient=True))
     income_loss_from_discontinued_operations: Decimal | None = None
     long_term_debt_issuances_repayments: Decimal | None = None
     net_cash_from_financing_activities: Decimal | None = None
@@ -109,11 +109,11 @@ class FinancialRatiosResponseResult:
     debt_to_equity: Decimal | None = None
     dividend_yield: Decimal | None = None
     earnings_per_share: Decimal | None = None
-    enterprise_value: int | None = None
+    enterprise_value: Decimal | None = None
     ev_to_ebitda: Decimal | None = None
     ev_to_sales: Decimal | None = None
-    free_cash_flow: int | None = None
-    market_cap: int | None = None
+    free_cash_flow: Decimal | None = None
+    market_cap: Decimal | None = None
     price: Decimal | None = None
     price_to_book: Decimal | None = None
     price_to_cash_flow: Decimal | None = None
@@ -212,8 +212,8 @@ class IncomeStatement:
     equity_in_affiliates: Decimal | None = None
     extraordinary_items: Decimal | None = None
     filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    fiscal_quarter: Decimal | None = None
-    fiscal_year: Decimal | None = None
+    fiscal_quarter: int | None = attrs.field(default=None, metadata=wire(lenient=True))
+    fiscal_year: int | None = attrs.field(default=None, metadata=wire(lenient=True))
     gross_profit: Decimal | None = None
     income_before_income_taxes: Decimal | None = None
     income_taxes: Decimal | None = None

@@ -56,28 +56,28 @@ class Point:
     """The ``Point`` object."""
     __wire_case__ = "snake"
     aprice: Decimal | None = None
-    atime: int | None = None
-    bprice: int | None = None
-    btime: int | None = None
-    cprice: int | None = None
-    ctime: int | None = None
+    atime: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
+    bprice: Decimal | None = None
+    btime: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
+    cprice: Decimal | None = None
+    ctime: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
     dprice: Decimal | None = None
-    dtime: int | None = None
-    end_price: int | None = None
-    end_time: int | None = None
-    entry: int | None = None
-    eprice: int | None = None
-    etime: int | None = None
+    dtime: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
+    end_price: Decimal | None = None
+    end_time: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
+    entry: Decimal | None = None
+    eprice: Decimal | None = None
+    etime: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
     mature: int | None = None
     patternname: str | None = None
     patterntype: str | None = None
-    profit_1: int | None = attrs.field(default=None, metadata=wire('profit1'))
-    profit_2: int | None = attrs.field(default=None, metadata=wire('profit2'))
+    profit_1: Decimal | None = attrs.field(default=None, metadata=wire('profit1'))
+    profit_2: Decimal | None = attrs.field(default=None, metadata=wire('profit2'))
     sort_time: datetime | None = attrs.field(default=None, metadata=wire('sortTime', epoch='ms'))
-    start_price: int | None = None
-    start_time: int | None = None
+    start_price: Decimal | None = None
+    start_time: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
     status: str | None = None
-    stoploss: int | None = None
+    stoploss: Decimal | None = None
     symbol: str | None = None
     terminal: int | None = None
 
@@ -111,7 +111,7 @@ class TechnicalIndicatorResponse:
     Answered by ``client.technical_analysis.indicator()``.
     """
     sma: list[Decimal] = attrs.field(factory=list, repr=items_repr)
-    t: list[int] = attrs.field(factory=list, repr=items_repr)
+    t: list[datetime] = attrs.field(factory=list, metadata=wire(epoch='ms'), repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
