@@ -295,7 +295,8 @@ QUERY_TIMES: dict[tuple[str, str], str] = {
     # the option chain's expiry bounds are days, as its ``expirationDate`` is
     **{(f"expirationDate{end}", "string"): "date" for end in ("Gt", "Gte", "Lt", "Lte")},
     # technical indicators' window: "Start timestamp (Unix seconds)"; logos: "Unix timestamp"
-    # aggregates' and indices' windows: a day, an instant or an epoch number, as text
+    # aggregates' and indices' windows: a day, an instant or an epoch number, as text; the
+    # indices' also a wall time ``MM/DD/YYYY hh:mm am/pm`` (``apispec/wall_times.py``)
     **{(wire, "string"): "text" for wire in ("from", "to", "startTime", "endTime")},
     ("from", "integer"): "s",
     ("to", "integer"): "s",
@@ -306,7 +307,9 @@ QUERY_TIMES: dict[tuple[str, str], str] = {
 ``datetime`` sent as RFC 3339) or an epoch unit (an aware ``datetime``, sent as that many
 units; a string parameter also takes a ``date``). A string parameter also takes its text,
 checked: a day ``YYYY-MM-DD``; with an epoch unit also a whole number; ``"text"`` also an RFC
-3339 instant with its zone or a whole number."""
+3339 instant with its zone, a whole number or a wall time
+(:func:`~aries_async.apispec.wall_times.wall_time`)."""
+
 
 BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
 """Operation id -> the parameter that holds its body when the body is a JSON array (the

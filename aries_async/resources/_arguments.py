@@ -16,6 +16,7 @@ from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
+from aries_async.apispec.wall_times import wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
@@ -158,8 +159,9 @@ def _time_text(method: str, name: str, value: str, when: str) -> str:
     """A time parameter's text, sent as given when the API reads it as a time (``when`` as in
     :data:`~aries_async.apispec.naming.QUERY_TIMES`): a day ``YYYY-MM-DD`` (a real one); for an
     epoch unit also a whole number of that unit; for ``"text"`` also a whole number or an
-    RFC 3339 instant with its zone. Anything else (``"yesterday"``) would be sent for the
-    server to refuse, or to ignore and answer every time."""
+    RFC 3339 instant with its zone or a wall time (``12/22/2025 9:30 am``,
+    :func:`~aries_async.apispec.wall_times.wall_time`). Anything else (``"yesterday"``) would be
+    sent for the server to refuse, or to ignore and answer every time."""
     text = value.strip()
     if _DAY.fullmatch(text):
         try:
@@ -177,12 +179,14 @@ def _time_text(method: str, name: str, value: str, when: str) -> str:
             instant = None
         if instant is not None and instant.tzinfo is not None:
             return text
+    elif when == "text" and wall_time(text) is not None:
+        return text
     if when == "date":
         wanted = "a day as YYYY-MM-DD, or a datetime.date"
     elif when == "text":
         wanted = (
-            "a time: a day as YYYY-MM-DD, an RFC 3339 instant with its zone or an epoch number"
-            " (or a date or an aware datetime)"
+            "a time: a day as YYYY-MM-DD, an RFC 3339 instant with its zone, an epoch number"
+            " or a wall time as MM/DD/YYYY hh:mm am/pm (or a date or an aware datetime)"
         )
     else:
         wanted = f"a day as YYYY-MM-DD or a whole number of {_UNITS[when]} (or a datetime)"

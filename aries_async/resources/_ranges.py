@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aries_async.apispec.ranges import RANGES
+from aries_async.apispec.wall_times import wall_time
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import invalid
 
@@ -72,6 +73,8 @@ def _instant(value: Any, upper: bool) -> datetime | None:
         return start + timedelta(days=1, microseconds=-1) if upper else start
     if isinstance(value, datetime) and value.tzinfo is None:
         return None  # refused by its own check
+    if isinstance(value, str) and (wall := wall_time(value)) is not None:
+        return wall
     try:
         return parse_datetime(value.strip() if isinstance(value, str) else value)
     except (ValueError, OverflowError, OSError):

@@ -28,6 +28,7 @@ from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
 from aries_async.apispec.ranges import COUNT_PARAMS
+from aries_async.apispec.wall_times import wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
 __all__ = ["DOCUMENTED_DEFAULTS", "bad_input", "defaults_of", "parse_time", "read_inputs"]
@@ -63,8 +64,12 @@ def bad_input(
 
 def parse_time(raw: str, upper: bool) -> datetime | None:
     """A parameter value as a time: ``YYYY-MM-DD`` (its start, or its end when ``upper``),
-    RFC 3339, or Unix seconds / milliseconds / nanoseconds."""
+    RFC 3339, Unix seconds / milliseconds / nanoseconds, or a wall time as the index bars'
+    window is documented (``12/22/2025 9:30 am``, New York's)."""
     text = raw.strip()
+    wall = wall_time(text)
+    if wall is not None:
+        return wall
     if text.lstrip("-").isdigit():
         number = int(text)
         while abs(number) > 10**11:

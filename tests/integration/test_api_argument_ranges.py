@@ -196,3 +196,20 @@ async def test_a_count_of_one_is_sent(aries: AriesClient, sim: Simulator) -> Non
     await aries.analytics.sector_wise_change(limit=3)
     assert len(rows) == 1
     assert ("limit", "3") in list(sim.journal[-1].query)
+
+
+async def test_an_index_window_in_its_documented_form_is_sent_and_answered(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    """The index bars' window is documented as ``MM/DD/YYYY hh:mm am/pm`` in the index's
+    own time zone (finance-dev's docs of ``startTime``/``endTime``): neither the client nor
+    the simulator may refuse that form; its ends are still held in order."""
+    answer = await aries.indices.bars("SPX", "12/22/2025 9:30 am", "12/22/2025 4:00 pm")
+    assert answer.bars, answer
+    assert _sent(sim) == 1
+    with pytest.raises(ValidationError, match="start"):
+        await aries.indices.bars("SPX", "12/22/2025 4:00 pm", "12/22/2025 9:30 am")
+    assert _sent(sim) == 1
+    with pytest.raises(ValidationError):
+        await aries.indices.bars("SPX", "13/22/2025 9:30 am", "12/22/2025 4:00 pm")
+    assert _sent(sim) == 1
