@@ -16,8 +16,6 @@ history (:meth:`~aries_async.sim.feed.Feed.bars`, the same price history), group
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -26,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from aries_async.sim.bars import Bar, aggregate
+from aries_async.sim.page_tokens import offset_of, token_of
 from aries_async.sim.responses import context_of, json_response, validation_error
 
 __all__ = ["add_routes"]
@@ -79,19 +78,6 @@ def _bars(request: web.Request, ticker: str, multiplier: int, span: str) -> list
     return _by_count(multiplier)(feed.bars(ticker, (unit, 1), start, end))
 
 
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"a:{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(token: str) -> int | None:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    kind, _, number = text.partition(":")
-    return int(number) if kind == "a" and number.isdigit() else None
-
-
 def _row(bar: Bar, ticker: str) -> dict[str, Any]:
     return {
         "T": ticker,
@@ -127,7 +113,7 @@ async def _aggregates(request: web.Request) -> web.StreamResponse:
         return validation_error(
             request, "INVALID_PARAMETER", f"limit must be from 1 to {MAX_LIMIT}", "limit"
         )
-    offset = _offset(query["next"]) if query.get("next") else 0
+    offset = offset_of(query["next"], "a") if query.get("next") else 0
     if offset is None:
         return validation_error(request, "INVALID_PARAMETER", "unknown paging token", "next")
     bars = _bars(request, ticker, int(multiplier), span)
@@ -150,7 +136,7 @@ async def _aggregates(request: web.Request) -> web.StreamResponse:
         "ticker": ticker,
     }
     if offset + len(page) < len(bars):
-        rest = {**query, "next": _token(offset + len(page))}
+        rest = {**query, "next": token_of(offset + len(page), "a")}
         body["nextUrl"] = str(request.url.origin().join(request.rel_url.with_query(rest)))
     return json_response(body)
 

@@ -31,8 +31,6 @@ one that answers from the description alone.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import re
 from datetime import UTC, datetime, timedelta
@@ -47,6 +45,7 @@ from aries_async.sim.field_rules import rule_for, text_time
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.option_quotes import contract_unknown
+from aries_async.sim.page_tokens import offset_of, token_of
 from aries_async.sim.responses import (
     Handler,
     context_of,
@@ -162,19 +161,6 @@ def _window(
     return (low if low is not None else high - span), high
 
 
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(token: str) -> int | None:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    kind, _, number = text.partition(":")
-    return int(number) if kind == "o" and number.isdigit() else None
-
-
 def _page(
     request: web.Request, op: dict[str, Any], params: dict[str, str], answer: Answer
 ) -> web.Response | None:
@@ -200,7 +186,7 @@ def _page(
         start = max(0, int(params.get("cursor") or 0))
     else:
         token = params.get(paging["param"])
-        found = _offset(token) if token else 0
+        found = offset_of(token, "o") if token else 0
         if found is None:
             return bad_input(
                 request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"]
@@ -216,11 +202,11 @@ def _page(
         answer.extra[paging["next"]] = end if more else 0
     elif style == "next_url" and more:
         query = {k: v for k, v in request.query.items() if k != "next"}
-        query["next"] = _token(end)
+        query["next"] = token_of(end, "o")
         url = request.url.origin().join(request.rel_url.with_query(query))
         answer.extra[paging["next"]] = str(url)
     elif style == "next_page":
-        answer.extra[paging["next"]] = _token(end) if more else OMIT
+        answer.extra[paging["next"]] = token_of(end, "o") if more else OMIT
     return None
 
 
