@@ -16,49 +16,11 @@ from typing import Any
 
 import orjson
 import pytest
+from vendor_answers import PATTERNS, POINT, found_with
 
 from aries_async import AriesClient
 from aries_async.errors import ResponseFormatError
 from aries_async.sim import Simulator
-
-PATTERNS = "GET /v1/scan/pattern"
-
-POINT = {
-    "symbol": "AAPL",
-    "patternname": "Double Bottom",
-    "patterntype": "bullish",
-    "aprice": 213.02,
-    "bprice": 208.45,
-    "cprice": 214.7,
-    "end_price": 215.05,
-    "entry": 214.75,
-    "eprice": 212.5,
-    "profit1": 221.4,
-    "profit2": 228.05,
-    "start_price": 213.02,
-    "stoploss": 207.9,
-    "atime": 1764547200,
-    "btime": 1764633600,
-    "start_time": 1764547200,
-    "end_time": 1764806400,
-    "sortTime": 1764806400000,
-    "mature": 1,
-}
-"""A chart pattern as the vendor writes it: prices with cents, point times in Unix seconds."""
-
-
-def _found(value: Any, key: str) -> Any:
-    """The first object of ``value`` (depth-first) that has ``key``."""
-    if isinstance(value, dict):
-        if key in value:
-            return value
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            found = _found(item, key)
-            if found is not None:
-                return found
-    return None
 
 
 async def test_a_pattern_s_prices_with_cents_are_those_decimals(
@@ -151,7 +113,7 @@ async def test_an_amount_the_description_types_integer_keeps_its_cents(
     name: str,
 ) -> None:
     raw = await aries.request("GET", path, parse=lambda body: body)
-    item = _found(raw, wire)
+    item = found_with(raw, wire)
     assert isinstance(item[wire], int)  # the simulator's own answer: a whole number
     item[wire] = 59264617157.25
     sim.faults.answer_body[route] = orjson.dumps(raw)

@@ -12,54 +12,16 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 import pytest
+from vendor_answers import PATTERNS, POINT, found_with
 
 from aries_async import AriesClient
 from aries_async.models import unstructure
 from aries_async.sim import Simulator
 
-PATTERNS = "GET /v1/scan/pattern"
 INCOME = "GET /v1/financials/income-statements"
-
-POINT = {
-    "symbol": "AAPL",
-    "patternname": "Double Bottom",
-    "patterntype": "bullish",
-    "aprice": 213.02,
-    "bprice": 208.45,
-    "cprice": 214.7,
-    "end_price": 215.05,
-    "entry": 214.75,
-    "eprice": 212.5,
-    "profit1": 221.4,
-    "profit2": 228.05,
-    "start_price": 213.02,
-    "stoploss": 207.9,
-    "atime": 1764547200,
-    "btime": 1764633600,
-    "start_time": 1764547200,
-    "end_time": 1764806400,
-    "sortTime": 1764806400000,
-    "mature": 1,
-}
-"""A chart pattern as the vendor writes it: prices with cents, point times in Unix seconds."""
-
-
-def _found(value: Any, key: str) -> Any:
-    """The first object of ``value`` (depth-first) that has ``key``."""
-    if isinstance(value, dict):
-        if key in value:
-            return value
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            found = _found(item, key)
-            if found is not None:
-                return found
-    return None
 
 
 async def test_a_pattern_s_point_times_are_aware_utc_instants(
@@ -177,7 +139,7 @@ async def test_the_simulator_sends_time_like_text_in_its_documented_form(
     free text, a year): the simulator sends them so, as the official package documents them,
     not as the RFC 3339 instants a client would read as ``datetime``."""
     raw = await aries.request("GET", path, params=query, parse=lambda body: body)
-    items = _found(raw, listed)[listed] if listed else raw  # "": the answer is the list
+    items = found_with(raw, listed)[listed] if listed else raw  # "": the answer is the list
     sent = [item[wire] for item in items if item.get(wire) is not None]
     assert sent, raw
     assert all(re.fullmatch(form, text) for text in sent), sent

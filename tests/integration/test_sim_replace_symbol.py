@@ -23,6 +23,7 @@ from spec_check import check_answer
 from aries_async import AriesClient
 from aries_async.errors import OrderRejectedHTTPError, ValidationError
 from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
+from aries_async.models.orders import OrderAck
 from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-SIM-001"
@@ -152,30 +153,35 @@ async def test_the_client_refuses_a_replace_of_its_order_naming_another_symbol(
     assert sim.requests[("POST", "/v1/orders/replace")] == sent + 1
 
 
-async def test_the_client_sends_an_option_replace_in_either_form(
-    sim: Simulator, aries: AriesClient
-) -> None:
+async def _call_on(aries: AriesClient, underlying: str, strike: int) -> OrderAck:
+    """A GTC limit buy of the call of ``strike`` on ``underlying`` expiring 2026-02-20, named
+    by its underlying and its one leg, placed by the client: its acknowledgement."""
     leg = OrderLeg(
         security_type="OPT",
         side="BUY",
         ratio_quantity=1,
         position_effect="OPEN",
         put_call="CALL",
-        strike_price=250,
+        strike_price=strike,
         maturity="2026-02-20",
     )
-    ack = await aries.orders.place(
-        OrderRequest(
-            account_id=ACCOUNT,
-            symbol="AAPL",
-            side="BUY",
-            type="LIMIT",
-            quantity=1,
-            price="0.05",
-            time_in_force="GTC",
-            legs=(leg,),
-        )
+    order = OrderRequest(
+        account_id=ACCOUNT,
+        symbol=underlying,
+        side="BUY",
+        type="LIMIT",
+        quantity=1,
+        price="0.05",
+        time_in_force="GTC",
+        legs=(leg,),
     )
+    return await aries.orders.place(order)
+
+
+async def test_the_client_sends_an_option_replace_in_either_form(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    ack = await _call_on(aries, "AAPL", 250)
     replaced = await aries.orders.replace(
         ReplaceRequest(
             orig_cl_ord_id=_id(ack.cl_ord_id), account_id=ACCOUNT, symbol=OSI, quantity=2
@@ -190,27 +196,7 @@ async def test_the_client_leaves_a_symbol_of_the_same_underlying_to_the_server(
     """An OSI root is not always the ticker (``BRKB`` for ``BRK.B``, ``SPXW`` for ``SPX``):
     the client checks a replace's symbol by the legs' rule, so it does not refuse what may
     name the same underlying."""
-    leg = OrderLeg(
-        security_type="OPT",
-        side="BUY",
-        ratio_quantity=1,
-        position_effect="OPEN",
-        put_call="CALL",
-        strike_price=450,
-        maturity="2026-02-20",
-    )
-    ack = await aries.orders.place(
-        OrderRequest(
-            account_id=ACCOUNT,
-            symbol="BRK.B",
-            side="BUY",
-            type="LIMIT",
-            quantity=1,
-            price="0.05",
-            time_in_force="GTC",
-            legs=(leg,),
-        )
-    )
+    ack = await _call_on(aries, "BRK.B", 450)
     sent = sim.requests[("POST", "/v1/orders/replace")]
     request = ReplaceRequest(
         orig_cl_ord_id=_id(ack.cl_ord_id),

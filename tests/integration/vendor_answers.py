@@ -1,0 +1,45 @@
+"""A vendor's chart pattern as the wire writes it, and a finder of keys in decoded JSON, for
+the tests of the generated models' money and times."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PATTERNS = "GET /v1/scan/pattern"
+
+POINT = {
+    "symbol": "AAPL",
+    "patternname": "Double Bottom",
+    "patterntype": "bullish",
+    "aprice": 213.02,
+    "bprice": 208.45,
+    "cprice": 214.7,
+    "end_price": 215.05,
+    "entry": 214.75,
+    "eprice": 212.5,
+    "profit1": 221.4,
+    "profit2": 228.05,
+    "start_price": 213.02,
+    "stoploss": 207.9,
+    "atime": 1764547200,
+    "btime": 1764633600,
+    "start_time": 1764547200,
+    "end_time": 1764806400,
+    "sortTime": 1764806400000,
+    "mature": 1,
+}
+"""A chart pattern as the vendor writes it: prices with cents, point times in Unix seconds."""
+
+
+def found_with(value: Any, key: str) -> Any:
+    """The first object of ``value`` (depth-first) that has ``key``."""
+    if isinstance(value, dict):
+        if key in value:
+            return value
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = found_with(item, key)
+            if found is not None:
+                return found
+    return None
