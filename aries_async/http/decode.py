@@ -18,12 +18,13 @@ interpreter lock, and orjson holds it for a whole document (about 7 ms a megabyt
 
 The event loop never waits for more than one part (two for the ends of a cut list).
 
-Numbers are read exactly (:func:`loads`): a float holds 15 significant digits for sure, so a
-body holding a longer run of digits (and points) than that, which orjson would read as a
-float with other digits (``123456789012345678.25`` as ``1.2345678901234568e17``, a whole
-number beyond 64 bits too), is read by msgspec instead, every number with a fraction or an
-exponent a ``Decimal`` of the digits sent, whole numbers ``int``. Looking for such a run costs
-a fraction of a microsecond a kilobyte; bodies without one (nearly all) are orjson's.
+Numbers are read exactly where the caller asks (``exact``: the typed methods do, a bare
+``client.request()`` does not, see :func:`loads`): a float holds 15 significant digits for
+sure, so a body holding a longer run of digits (and points) than that, which orjson would
+read as a float with other digits (``123456789012345678.25`` as ``1.2345678901234568e17``, a
+whole number beyond 64 bits too), is read by msgspec instead, every number with a fraction or
+an exponent a ``Decimal`` of the digits sent, whole numbers ``int``. Looking for such a run
+costs a fraction of a microsecond a kilobyte; bodies without one (nearly all) are orjson's.
 """
 
 from __future__ import annotations
