@@ -27,7 +27,7 @@ from aiohttp import web
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
-from aries_async.apispec.ranges import COUNT_PARAMS
+from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
 from aries_async.apispec.wall_times import wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
@@ -93,6 +93,8 @@ def _problem(schema: dict[str, Any], raw: str, wire: str = "") -> str | None:
     kind, fmt = schema.get("type"), schema.get("format")
     if kind == "string" and fmt is None and "enum" not in schema:
         return _text_problem(schema, raw, wire)
+    if kind == "integer" and wire in COUNT_PARAMS:
+        return _count_problem(schema, raw)
     if "enum" in schema:
         allowed = [str(v) for v in schema["enum"]]
         if raw not in allowed and raw.lower() not in (v.lower() for v in allowed):
@@ -119,7 +121,7 @@ def _text_problem(schema: dict[str, Any], raw: str, wire: str) -> str | None:
     a time (the API reads those as numbers and times, and refuses what is none)."""
     text = raw.strip()
     if wire in COUNT_PARAMS:
-        return None if text.lstrip("-").isdigit() else "must be an integer"
+        return _count_problem(schema, text)
     if query_amount(wire):
         try:
             number = Decimal(text)
@@ -133,6 +135,16 @@ def _text_problem(schema: dict[str, Any], raw: str, wire: str) -> str | None:
         ok = len(text) == 10 and parse_time(text, False) is not None
         return None if ok else "must be a date (YYYY-MM-DD)"
     return None if parse_time(text, False) is not None else "must be a date or a timestamp"
+
+
+def _count_problem(schema: dict[str, Any], raw: str) -> str | None:
+    """Why ``raw`` is no count: the client's rule (``apispec.ranges.count_minimum``), a
+    whole number of at least the schema's minimum, else 1."""
+    text = raw.strip()
+    if not text.lstrip("-").isdigit():
+        return "must be an integer"
+    least = count_minimum(schema)
+    return None if int(text) >= least else f"must be at least {least}"
 
 
 def _required_body(schema: dict[str, Any], body: Any) -> str | None:

@@ -34,6 +34,9 @@ CHAIN = "/v1/options/snapshot/chain/AAPL"
         ),
         ("/v1/stocks/trades", {"ticker": "AAPL", "timestampTo": "today"}, "timestampTo"),
         ("/v1/equity/sector-wise-change", {"limit": "ten"}, "limit"),
+        # a count below one is no count (the client refuses it before sending, too)
+        ("/v1/equity/sector-wise-change", {"limit": "-5"}, "limit"),
+        (CHAIN, {"limit": "0"}, "limit"),
     ],
 )
 async def test_a_malformed_number_or_time_is_a_400(
