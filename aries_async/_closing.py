@@ -1,17 +1,43 @@
 """``async with`` for the objects that close with ``await aclose()``, the wait for a task
-they cancel on closing, a close that an interrupt does not cut short, and concurrent calls
-that leave nothing running when one fails."""
+they cancel on closing, a close that an interrupt does not cut short, concurrent calls
+that leave nothing running when one fails, and a context variable set for a block that a
+coroutine closed with its dead loop leaves without an error."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterable
+import contextlib
+from collections.abc import Coroutine, Iterable, Iterator
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently", "retrieve", "through_interrupts"]
+__all__ = [
+    "AsyncClosing",
+    "cancel_and_wait",
+    "concurrently",
+    "retrieve",
+    "set_in_block",
+    "through_interrupts",
+]
 
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def set_in_block(var: ContextVar[T], value: T) -> Iterator[None]:
+    """``var`` is ``value`` in the block (this task only), as it was after it.
+
+    A coroutine closed with its dead loop (its task destroyed pending) leaves the block in
+    whatever context the garbage collector runs in, where nothing was set: there is nothing
+    to undo there, and an error would be reported as ignored in the closing coroutine.
+    """
+    reset = var.set(value)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            var.reset(reset)
 
 
 async def cancel_and_wait(task: asyncio.Future[Any]) -> None:

@@ -16,6 +16,8 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from aries_async._closing import set_in_block
+
 __all__ = ["CALL_SHARE", "patience", "waiting_for_token"]
 
 CALL_SHARE = 0.5
@@ -31,14 +33,8 @@ def waiting_for_token(left: float) -> Iterator[None]:
     """In the block, the current task's call, with ``left`` seconds before its deadline, gets
     its access token (:func:`patience` bounds its waits)."""
     until = asyncio.get_running_loop().time() + max(0.0, left) * CALL_SHARE
-    reset = _UNTIL.set(until)
-    try:
+    with set_in_block(_UNTIL, until):
         yield
-    finally:
-        # A call whose loop closed under it is closed later, in another context: the one it
-        # set the bound in is gone with its task.
-        with contextlib.suppress(ValueError):
-            _UNTIL.reset(reset)
 
 
 def patience(longest: float) -> float:

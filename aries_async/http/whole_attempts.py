@@ -18,6 +18,8 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
+from aries_async._closing import set_in_block
+
 __all__ = ["WHOLE_ATTEMPTS", "whole_attempts"]
 
 WHOLE_ATTEMPTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -32,12 +34,5 @@ def whole_attempts() -> Iterator[None]:
     """A block, in its task only, whose transport calls given a ``timeout`` (or a
     ``deadline``) are not cut at ``ClientConfig.attempt_timeout``: each attempt may use all
     that is left of the call's time."""
-    reset = WHOLE_ATTEMPTS.set(True)
-    try:
+    with set_in_block(WHOLE_ATTEMPTS, True):
         yield
-    finally:
-        # A coroutine closed with its dead loop (its task destroyed pending) is closed in
-        # whatever context the garbage collector runs in, where nothing was set: nothing to
-        # undo there, and an error would be reported as ignored in the closing coroutine.
-        with contextlib.suppress(ValueError):
-            WHOLE_ATTEMPTS.reset(reset)
