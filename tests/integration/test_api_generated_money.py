@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 import pytest
-from vendor_answers import PATTERNS, POINT, found_with
+from vendor_answers import PATTERNS, POINT, answered_point, found_with
 
 from aries_async import AriesClient
 from aries_async.errors import ResponseFormatError
@@ -26,10 +26,7 @@ from aries_async.sim import Simulator
 async def test_a_pattern_s_prices_with_cents_are_those_decimals(
     sim: Simulator, aries: AriesClient
 ) -> None:
-    sim.faults.answer_body[PATTERNS] = orjson.dumps({"data": {"points": [POINT]}})
-    answer = await aries.technical_analysis.patterns("AAPL", "D")
-    assert answer.data is not None
-    (point,) = answer.data.points
+    point = await answered_point(sim, aries)
     prices = {
         "bprice": "208.45",
         "cprice": "214.7",

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-from vendor_answers import PATTERNS, POINT, found_with
+from vendor_answers import answered_point, found_with
 
 from aries_async import AriesClient
 from aries_async.models import unstructure
@@ -27,10 +27,7 @@ INCOME = "GET /v1/financials/income-statements"
 async def test_a_pattern_s_point_times_are_aware_utc_instants(
     sim: Simulator, aries: AriesClient
 ) -> None:
-    sim.faults.answer_body[PATTERNS] = orjson.dumps({"data": {"points": [POINT]}})
-    answer = await aries.technical_analysis.patterns("AAPL", "D")
-    assert answer.data is not None
-    (point,) = answer.data.points
+    point = await answered_point(sim, aries)
     assert point.atime == datetime(2025, 12, 1, tzinfo=UTC)
     assert point.btime == datetime(2025, 12, 2, tzinfo=UTC)
     assert point.start_time == datetime(2025, 12, 1, tzinfo=UTC)

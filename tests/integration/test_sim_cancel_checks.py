@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from sim_http import SimApi
+from sim_orders import order_status, resting_buy
 from spec_check import check_answer
 
 from aries_async import AriesClient
@@ -24,29 +25,6 @@ from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-SIM-001"
 OSI = "AAPL260220C00250000"
-
-
-async def _resting(api: SimApi, sim: Simulator, symbol: str = "MSFT", **extra: str) -> str:
-    """A limit buy far under the market, working; its ``clOrdId``."""
-    order = {
-        "tradingAccountId": ACCOUNT,
-        "symbol": symbol,
-        "side": "BUY",
-        "type": "LIMIT",
-        "qty": "1",
-        "price": "1",
-        "timeInForce": "GTC",
-    }
-    status, ack = await api.call("POST", "/v1/orders", json=order | extra)
-    check_answer("placeOrder", status, ack)
-    assert ack["success"] and ack["status"] == "NEW", ack
-    return str(ack["clOrdId"])
-
-
-async def _status(api: SimApi, cl_ord_id: str) -> str:
-    status, body = await api.call("GET", f"/v2/accounts/{ACCOUNT}/orders")
-    check_answer("listActiveOrders", status, body)
-    return str(next(o for o in body["orders"] if o["clOrdId"] == cl_ord_id)["ordStatus"])
 
 
 def _cancel(cl_ord_id: str, **fields: str) -> dict[str, Any]:
@@ -65,33 +43,33 @@ WRONG = [
 async def test_a_cancel_naming_another_symbol_or_side_is_refused(
     api: SimApi, sim: Simulator, wrong: dict[str, str], field: str
 ) -> None:
-    cl_ord_id = await _resting(api, sim)
+    cl_ord_id = await resting_buy(api, ACCOUNT)
     status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel(cl_ord_id, **wrong))
     check_answer("cancelOrder", status, answer)
     assert answer["success"] is False and answer["status"] == "REJECTED", answer
     assert answer["origClOrdId"] == cl_ord_id
     assert field in answer["text"] and next(iter(wrong.values())) in answer["text"], answer
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"
     sim.state.rejections_as_http = True
     status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel(cl_ord_id, **wrong))
     assert status == 400 and answer["error"]["code"] == "CANCEL_REJECTED", answer
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"
     status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel(cl_ord_id))
     check_answer("cancelOrder", status, answer)
     assert answer["success"], answer
-    assert await _status(api, cl_ord_id) == "CANCELED"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "CANCELED"
 
 
 async def test_the_client_reads_the_refusal_as_a_refused_cancel(
     api: SimApi, sim: Simulator, aries: AriesClient
 ) -> None:
-    cl_ord_id = await _resting(api, sim)
+    cl_ord_id = await resting_buy(api, ACCOUNT)
     request = CancelRequest(
         orig_cl_ord_id=cl_ord_id, account_id=ACCOUNT, symbol="MSFT", side="SELL"
     )
     ack = await aries.orders.cancel(request)
     assert not ack.success and ack.text is not None and "side" in ack.text
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"
 
 
 @pytest.mark.parametrize("named_by", ["osi", "underlying"])
@@ -99,7 +77,7 @@ async def test_an_option_order_is_named_by_its_contract_or_its_underlying(
     api: SimApi, sim: Simulator, named_by: str
 ) -> None:
     """rest.md 6.4: an option cancel gives the OSI symbol, or the underlying and the terms."""
-    cl_ord_id = await _resting(api, sim, symbol=OSI, price="0.05")
+    cl_ord_id = await resting_buy(api, ACCOUNT, symbol=OSI, price="0.05")
     fields = {"symbol": OSI}
     if named_by == "underlying":
         fields = {
@@ -112,7 +90,7 @@ async def test_an_option_order_is_named_by_its_contract_or_its_underlying(
     status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel(cl_ord_id, **fields))
     check_answer("cancelOrder", status, answer)
     assert answer["success"], answer
-    assert await _status(api, cl_ord_id) == "CANCELED"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "CANCELED"
 
 
 PUT = OSI.replace("C", "P")
@@ -130,8 +108,8 @@ OTHER_CONTRACTS = [
 async def test_an_option_order_is_not_canceled_by_another_contract(
     api: SimApi, sim: Simulator, fields: dict[str, str], told: str
 ) -> None:
-    cl_ord_id = await _resting(api, sim, symbol=OSI, price="0.05")
+    cl_ord_id = await resting_buy(api, ACCOUNT, symbol=OSI, price="0.05")
     status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel(cl_ord_id, **fields))
     check_answer("cancelOrder", status, answer)
     assert answer["success"] is False and told in answer["text"], answer
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"

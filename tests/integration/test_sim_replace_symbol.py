@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import pytest
 from sim_http import SimApi
+from sim_orders import order_status, resting_buy
 from spec_check import check_answer
 
 from aries_async import AriesClient
@@ -37,29 +38,6 @@ LEG = {
     "strikePrice": "250",
     "maturity": "2026-02-20",
 }
-
-
-async def _resting(api: SimApi, symbol: str = "MSFT", **extra: Any) -> str:
-    """A GTC limit buy far under the market, working; its ``clOrdId``."""
-    order = {
-        "tradingAccountId": ACCOUNT,
-        "symbol": symbol,
-        "side": "BUY",
-        "type": "LIMIT",
-        "qty": "1",
-        "price": "1" if symbol == "MSFT" else "0.05",
-        "timeInForce": "GTC",
-    }
-    status, ack = await api.call("POST", "/v1/orders", json=order | extra)
-    check_answer("placeOrder", status, ack)
-    assert ack["success"] and ack["status"] == "NEW", ack
-    return str(ack["clOrdId"])
-
-
-async def _status(api: SimApi, cl_ord_id: str) -> str:
-    status, body = await api.call("GET", f"/v2/accounts/{ACCOUNT}/orders")
-    check_answer("listActiveOrders", status, body)
-    return str(next(o for o in body["orders"] if o["clOrdId"] == cl_ord_id)["ordStatus"])
 
 
 def _id(cl_ord_id: str | None) -> str:
@@ -83,13 +61,13 @@ def _replace(cl_ord_id: str, **fields: Any) -> dict[str, Any]:
 async def test_a_replace_not_naming_its_orders_symbol_is_a_400(
     api: SimApi, fields: dict[str, str], code: str
 ) -> None:
-    cl_ord_id = await _resting(api)
+    cl_ord_id = await resting_buy(api, ACCOUNT)
     status, body = await api.call("POST", "/v1/orders/replace", json=_replace(cl_ord_id, **fields))
     assert status == 400, body
     error = body["error"]
     assert (error["type"], error["code"]) == ("VALIDATION", code), body
     assert error["details"]["field"] == "symbol", body
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"
 
 
 @pytest.mark.parametrize(
@@ -103,21 +81,21 @@ async def test_a_replace_not_naming_its_orders_symbol_is_a_400(
 async def test_a_single_leg_option_order_is_replaced_in_either_form(
     api: SimApi, placed: dict[str, Any], named: dict[str, Any]
 ) -> None:
-    cl_ord_id = await _resting(api, **placed)
+    cl_ord_id = await resting_buy(api, ACCOUNT, **placed)
     status, ack = await api.call("POST", "/v1/orders/replace", json=_replace(cl_ord_id, **named))
     check_answer("replaceOrder", status, ack)
     assert status == 200 and ack["success"], ack
-    assert await _status(api, ack["clOrdId"]) == "NEW"
+    assert await order_status(api, ACCOUNT, ack["clOrdId"]) == "NEW"
 
 
 async def test_an_option_replace_naming_another_contract_is_a_400(api: SimApi) -> None:
-    cl_ord_id = await _resting(api, symbol=OSI)
+    cl_ord_id = await resting_buy(api, ACCOUNT, symbol=OSI)
     other = OSI.replace("C", "P")
     status, body = await api.call(
         "POST", "/v1/orders/replace", json=_replace(cl_ord_id, symbol=other)
     )
     assert status == 400 and body["error"]["details"]["field"] == "symbol", body
-    assert await _status(api, cl_ord_id) == "NEW"
+    assert await order_status(api, ACCOUNT, cl_ord_id) == "NEW"
 
 
 async def test_the_client_refuses_a_replace_of_its_order_naming_another_symbol(

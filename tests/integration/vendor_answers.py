@@ -1,9 +1,15 @@
-"""A vendor's chart pattern as the wire writes it, and a finder of keys in decoded JSON, for
-the tests of the generated models' money and times."""
+"""A vendor's chart pattern as the wire writes it, that pattern answered by the simulator and
+read through the client, and a finder of keys in decoded JSON, for the tests of the generated
+models' money and times."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import orjson
+
+from aries_async import AriesClient
+from aries_async.sim import Simulator
 
 PATTERNS = "GET /v1/scan/pattern"
 
@@ -43,3 +49,12 @@ def found_with(value: Any, key: str) -> Any:
             if found is not None:
                 return found
     return None
+
+
+async def answered_point(sim: Simulator, aries: AriesClient) -> Any:
+    """:data:`POINT`, answered by the simulator's pattern route and read by the client."""
+    sim.faults.answer_body[PATTERNS] = orjson.dumps({"data": {"points": [POINT]}})
+    answer = await aries.technical_analysis.patterns("AAPL", "D")
+    assert answer.data is not None
+    (point,) = answer.data.points
+    return point
