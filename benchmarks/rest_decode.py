@@ -20,6 +20,9 @@ Contenders, per body:
 * ``finance-dev``: what the official package does with a 200 answer (``unmarshal_json_response``:
   the body's text, then ``unmarshal_json`` into ``GetPositionsResponse`` / ``GetOrdersV2Response``,
   its pydantic models; amounts stay strings there, times become datetimes);
+* ``finance-dev +Decimal``: the same, then each item's amounts made ``Decimal`` (finance-dev
+  keeps them as text, our models as ``Decimal``): what a user of finance-dev does to get what
+  ours give, the like-for-like comparison;
 * ``orjson.loads``, a diagnostic: the JSON alone, into plain dicts;
 * ``... +read all``: the same, then every field of every model read once, as a program that
   uses the whole answer does (compared with ``finance-dev +read all``).
@@ -39,6 +42,7 @@ import operator
 import random
 import statistics
 import sys
+import typing
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -217,7 +221,7 @@ def converter_orders(body: bytes) -> int:
     return len(structure(orjson.loads(body), OrderPage).orders)
 
 
-def fd_positions(body: bytes, *, read: bool = False) -> int:
+def fd_positions(body: bytes, *, read: bool = False, items: bool = False) -> Any:
     """finance-dev's ``unmarshal_json_response`` for ``accounts.get_positions``."""
     from finance_dev import models
     from finance_dev.utils.serializers import unmarshal_json
@@ -225,10 +229,10 @@ def fd_positions(body: bytes, *, read: bool = False) -> int:
     answer = unmarshal_json(body.decode(), models.GetPositionsResponse | None)
     if read:
         _read_all(answer.positions)
-    return len(answer.positions)
+    return answer.positions if items else len(answer.positions)
 
 
-def fd_orders(body: bytes, *, read: bool = False) -> int:
+def fd_orders(body: bytes, *, read: bool = False, items: bool = False) -> Any:
     """finance-dev's ``unmarshal_json_response`` for ``orders.list_order_history``."""
     from finance_dev import models
     from finance_dev.utils.serializers import unmarshal_json
@@ -236,7 +240,41 @@ def fd_orders(body: bytes, *, read: bool = False) -> int:
     answer = unmarshal_json(body.decode(), models.GetOrdersV2Response | None)
     if read:
         _read_all(answer.orders)
-    return len(answer.orders)
+    return answer.orders if items else len(answer.orders)
+
+
+@functools.cache
+def _fd_amounts(fd_model: Any, ours: Any) -> tuple[str, ...]:
+    """The attributes of finance-dev's ``fd_model`` (text there) that our model ``ours``
+    reads as ``Decimal``: what a user of finance-dev converts to get exact money."""
+    from aries_async.models.common import field_wire_name, wire_case
+
+    wire_names = {
+        field_wire_name(a, wire_case(ours))
+        for a in attrs.fields(ours)
+        if Decimal in (a.type, *typing.get_args(a.type))
+    }
+    return tuple(
+        name for name, field in fd_model.model_fields.items() if (field.alias or name) in wire_names
+    )
+
+
+def fd_exact(fd: Callable[..., Any], fd_model: str, ours: str, body: bytes) -> int:
+    """``fd`` on a body, then each of its items' amounts made a ``Decimal``, as our models
+    give them (the amounts of an order's legs are left as text: the count is low for it)."""
+    from finance_dev import models as fd_models
+
+    from aries_async import models
+
+    items = fd(body, items=True)
+    if items:
+        names = _fd_amounts(getattr(fd_models, fd_model), getattr(models, ours))
+        amounts = operator.attrgetter(*names)
+        for item in items:
+            for value in amounts(item):
+                if value:  # an order's unused price is "", None in our models
+                    Decimal(value)
+    return len(items)
 
 
 def json_positions(body: bytes) -> int:
@@ -248,15 +286,21 @@ def json_orders(body: bytes) -> int:
 
 
 Contender = Callable[[Any], int]
+EXACT = "finance-dev +Decimal"
 
 
 def _contenders(
-    ours: Callable[..., int], converter: Contender, fd: Callable[..., int], plain: Contender
+    ours: Callable[..., int],
+    converter: Contender,
+    fd: Callable[..., Any],
+    plain: Contender,
+    models: tuple[str, str],
 ) -> dict[str, Contender]:
     return {
         "aries-async": ours,
         "aries converter": converter,
         "finance-dev": fd,
+        EXACT: functools.partial(fd_exact, fd, *models),
         "orjson.loads": plain,
         "aries +read all": functools.partial(ours, read=True),
         "finance-dev +read all": functools.partial(fd, read=True),
@@ -264,8 +308,16 @@ def _contenders(
 
 
 CONTENDERS: dict[str, dict[str, Contender]] = {
-    "positions": _contenders(ours_positions, converter_positions, fd_positions, json_positions),
-    "orders": _contenders(ours_orders, converter_orders, fd_orders, json_orders),
+    "positions": _contenders(
+        ours_positions,
+        converter_positions,
+        fd_positions,
+        json_positions,
+        ("AccountPosition", "Position"),
+    ),
+    "orders": _contenders(
+        ours_orders, converter_orders, fd_orders, json_orders, ("TradeOrderV2", "Order")
+    ),
 }
 FINANCE_DEV = "finance-dev"
 
@@ -326,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "us_per_item": {},
         "vs_finance_dev": {},
+        "vs_finance_dev_exact": {},
         "samples": {},
     }
     print(f"{'body':<16} {'contender':<26} {'us/item':>9} {'vs finance-dev':>15}")
@@ -348,6 +401,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             ratios[who] = ratio
             print(f"{label:<16} {who:<26} {value:>9.2f} {ratio:>14.2f}x")
+        like_for_like = statistics.median(
+            b / mine for b, mine in zip(samples[EXACT], samples["aries-async"], strict=True)
+        )
+        results["vs_finance_dev_exact"][name] = like_for_like
+        print(f"{label:<16} aries-async vs {EXACT}: {like_for_like:.2f}x")
     _simproc.write_results("rest_decode", results)
     return 0
 
