@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from aries_async._lazy import load
+from aries_async._orders_day import orders_day_start
 from aries_async._validate import require_count, require_instance, require_items, require_text
 from aries_async.errors import ValidationError
 from aries_async.http.pagination import Paged, following, paginate
@@ -287,7 +288,7 @@ class OrderReads(Resource):
         changed_since: datetime | None = None,
     ) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found), and with
-        ``changed_since``, the account's orders of today created or changed since then too.
+        ``changed_since``, the account's orders created or changed since then too.
 
         The account stream's REST lookup (see
         :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
@@ -302,12 +303,14 @@ class OrderReads(Resource):
         Args:
             account_id: the trading account.
             orders: the orders' last known state (``cl_ord_id`` and ``created_at`` are used).
-            changed_since: also return every order of that read (today's) whose ``created_at``
-                or ``updated_at`` is this time or later (the server's clock, aware): one
-                begun then, or a replacement, which a server may give its original's creation
-                time; one with neither time is left out. The history is not read for these:
-                an order created and finished before the server's day began is not among
-                them.
+            changed_since: also return every order of the account whose ``created_at`` or
+                ``updated_at`` is this time or later (the server's clock, aware): one begun
+                then, or a replacement, which a server may give its original's creation time;
+                one with neither time is left out. The active orders' read holds today's
+                (from midnight in New York); a time before that (or just after it, within the
+                error of the server's now as the client knows it: seconds by the answers'
+                ``Date``, else an hour) reads the history from it too, for the orders begun
+                and ended before the day began.
 
         Returns:
             The orders found, in their current state, then those created or changed since
@@ -335,21 +338,44 @@ class OrderReads(Resource):
             elif changed_since is not None and _changed_since(order, changed_since):
                 newer.append(order)
         missing = [o for key, o in wanted.items() if key not in found]
-        if not missing:
+        windows = []
+        if missing:
+            created = [o.created_at for o in missing if o.created_at is not None]
+            if len(created) == len(missing):  # the server's times: whatever the client's clock
+                windows.append(lookup.history_window(min(created), max(created), server_now))
+            else:  # as far back as the API allows
+                windows.append(
+                    lookup.history_window(
+                        now - lookup.HISTORY_WINDOW, max([now, *created]), server_now
+                    )
+                )
+        # The active orders list today's terminal ones only: since yesterday, the history too
+        # (a day begun within the error of ``now``, the Date's margin or a clock's slack, too).
+        margin = lookup.CLOCK_SLACK if server_now is None else lookup.DATE_MARGIN
+        before_today = changed_since is not None and changed_since < (
+            orders_day_start(now) + margin
+        )
+        if changed_since is not None and before_today:
+            windows.append(lookup.history_window(changed_since, now, server_now))
+        if not windows:
             return [*found.values(), *newer]
-        created = [o.created_at for o in missing if o.created_at is not None]
-        if len(created) == len(missing):  # the server's times: whatever the client's clock
-            start, end = lookup.history_window(min(created), max(created), server_now)
-        else:  # as far back as the API allows
-            start, end = lookup.history_window(
-                now - lookup.HISTORY_WINDOW, max([now, *created]), server_now
-            )
+        end = max(e for _, e in windows)
+        start = max(min(s for s, _ in windows), end - lookup.HISTORY_WINDOW)
+        listed = {o.cl_ord_id for o in active}
         async with contextlib.aclosing(self._history(account_id, start, end)) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:
                     found[order.cl_ord_id] = order
-                    if len(found) == len(wanted):
+                    if len(found) == len(wanted) and not before_today:
                         break
+                elif (
+                    changed_since is not None
+                    and before_today
+                    and order.cl_ord_id not in listed
+                    and _changed_since(order, changed_since)
+                ):
+                    listed.add(order.cl_ord_id)
+                    newer.append(order)
         return [*found.values(), *newer]
 
 

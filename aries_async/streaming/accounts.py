@@ -34,7 +34,7 @@ An order placed *and* finished while the stream was down is in no such snapshot,
 stream never knew it. So a resync snapshot that lists no terminal order (it may list working
 orders only) is swept (:mod:`~aries_async.streaming.gap_sweep`): the hook, given
 ``changed_since`` (an :class:`OrderListing`, as ``client.orders.reconcile`` is), reads the
-account's orders of today in the same request as the lookup above, and each order created or
+account's orders since then in the same request as the lookup above, and each order created or
 changed (a replacement) since the stream's last sync point (the previous snapshot's server
 time, a second earlier) that the stream does not hold is published as
 ``OrderEvent(resync=True)`` after the snapshot and its changed-order events, and held
@@ -50,8 +50,8 @@ begun and ended in the gap is not told: :meth:`AccountStream.wait_for_order` on 
 it over REST with such a hook, and without one waits on the stream only (give it a
 ``timeout``); compare ``stream.orders`` with ``client.orders.active()`` after a
 :class:`~aries_async.models.events.StreamConnected` with ``reconnect=True`` to find such
-orders yourself. ``client.orders.reconcile`` lists today's
-orders: a gap across the server's midnight leaves out the orders begun and ended before it.
+orders yourself. ``client.orders.reconcile`` reads the history too for a gap that began
+before the orders' day (midnight in New York), whose active orders no longer list it.
 An order that ended within a second before the stream opened may be told at the first swept
 resync; one whose snapshot carries no time widens that to an hour (see
 :mod:`~aries_async.streaming.gap_sweep`).

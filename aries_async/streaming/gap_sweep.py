@@ -3,13 +3,15 @@
 
 Whether the snapshot after a reconnect lists today's terminal orders or working ones only is
 UNCERTAIN (websocket.md 4.3). One that lists them tells every order that changed in the gap,
-those begun and ended in it included. One that lists working orders only tells none of the
-latter: such an order is in no snapshot, and the stream, down, heard none of its events. So a
-resync snapshot that lists no terminal order (it may be of either kind: nothing may have ended
-today) is *swept*: the account's orders are read over REST (the ``reconcile`` hook, asked with
-``changed_since``), and each the stream does not hold (nor told and forgot, nor let go), created
-or changed in the gap's window, is told as ``OrderEvent(resync=True)`` (changed: a replacement
-made in the gap may carry its original's creation time, as the simulator's does).
+those begun and ended in it included, if the gap began that day (the orders' day, from
+midnight in New York); a gap from an earlier day is swept. One that lists working orders only
+tells none of the latter: such an order is in no snapshot, and the stream, down, heard none of
+its events. So a resync snapshot that lists no terminal order (it may be of either kind:
+nothing may have ended today) is *swept*: the account's orders are read over REST (the
+``reconcile`` hook, asked with ``changed_since``), and each the stream does not hold (nor told
+and forgot, nor let go), created or changed in the gap's window, is told as
+``OrderEvent(resync=True)`` (changed: a replacement made in the gap may carry its original's
+creation time, as the simulator's does).
 
 The window starts at the stream's last sync point: the time of the latest snapshot up to which
 the account's orders are known to the stream (the first snapshot's; then that of each resync
@@ -36,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._orders_day import orders_day_start
 from aries_async.models.events import AccountSnapshot
 from aries_async.models.orders import Order
 from aries_async.streaming.mirror import AccountMirror
@@ -108,7 +111,11 @@ class GapSweep:
         if (
             not snapshot.resync
             or self._since is None
-            or any(order.is_terminal for order in snapshot.orders)
+            or (
+                # It lists what ended today: a gap from yesterday may hold more.
+                any(order.is_terminal for order in snapshot.orders)
+                and self._since >= orders_day_start(at or start + UNTIMED_MARGIN)
+            )
         ):
             self._since, self._due = start, None  # it lists what ended: nothing to sweep
             return False

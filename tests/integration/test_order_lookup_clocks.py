@@ -362,3 +362,27 @@ async def test_without_a_usable_date_the_window_keeps_its_hour_past_the_clients_
         ((_, end),) = _windows(sim)
         client_now = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
         assert end == client_now + timedelta(hours=1)
+
+
+@hours_off
+async def test_orders_changed_since_a_time_before_midnight_are_found_after_it(
+    skew: timedelta,
+) -> None:
+    """The account stream's gap sweep across the orders' day: an order placed at 23:55 New
+    York and cancelled is no longer among the active orders at 00:01, which list today's
+    terminal orders only. ``reconcile(changed_since=23:54)`` still has it (from the history),
+    once, and the orders of today beside it."""
+    async with _simulator() as sim, _skewed(sim, skew) as c:
+        _at_five_to_midnight(sim)
+        since = datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(minutes=1)
+        before = await _placed_and_cancelled(c, OrderRequest(**LIMIT_BUY, client_id="before"))
+        sim.advance(timedelta(minutes=6).total_seconds())
+        after = await _placed_and_cancelled(c, OrderRequest(**LIMIT_BUY, client_id="after"))
+        assert before not in {o.cl_ord_id for o in await c.orders.active(ACCOUNT)}
+        found = [o.cl_ord_id for o in await c.orders.reconcile(ACCOUNT, [], changed_since=since)]
+        assert set(found) == {before, after} and len(found) == 2
+        later = datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(seconds=30)
+        reads = len(_windows(sim))
+        found = [o.cl_ord_id for o in await c.orders.reconcile(ACCOUNT, [], changed_since=later)]
+        assert found == [after]
+        assert len(_windows(sim)) == reads  # within today: the active orders' read alone

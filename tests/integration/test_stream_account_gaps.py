@@ -322,3 +322,29 @@ async def test_a_lookup_that_cannot_list_the_accounts_orders_only_looks_up_vanis
         assert lookup.asked == [[resting]]
         assert sim.requests[ACTIVE] == 1
         assert told(events(), gap.cl_ord_id) == []
+
+
+async def test_an_order_placed_and_filled_before_midnight_while_down_is_told_after_it(
+    sim: Simulator, hub: WsHub, client: AriesClient, fake_time: FakeTime
+) -> None:
+    """The socket drops at 23:58 New York, an order is placed and fills, and the stream comes
+    back at 00:02: the active orders no longer list it (today's terminal orders only), and the
+    snapshot lists working orders only. The sweep still tells it, from the history."""
+    sim.faults.snapshot_working_orders_only = True
+    sim.advance(sim.state.midnight_ny() + 86_400 - 120 - sim.clock.now())
+    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
+    opener = client.account_stream(
+        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
+    )
+    async with opener as stream:
+        events = Heard(stream.events())
+        await until(lambda: stream.snapshot is not None)
+        assert hub.drop("accounts") == 1
+        await until(lambda: fake_time.waiting() == [1.0])
+        ack = await placed_while_down(client)
+        sim.advance(240)
+        assert ack.cl_ord_id not in {o.cl_ord_id for o in await client.orders.active(ACCOUNT)}
+        fake_time.advance(1.0)
+        await until(lambda: told(events(), ack.cl_ord_id) != [])
+        assert told(events.take(), ack.cl_ord_id) == [(OrderStatus.FILLED, True)]
+        assert stream.orders[ack.cl_ord_id or ""].ord_status == OrderStatus.FILLED

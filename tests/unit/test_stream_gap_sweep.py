@@ -68,6 +68,20 @@ def test_a_resync_listing_no_terminal_order_is_swept_from_the_last_snapshot() ->
     assert (window.since, window.until) == (_at(0) - SYNC_MARGIN, _at(60) + SYNC_MARGIN)
 
 
+def test_a_resync_listing_terminal_orders_after_new_york_midnight_is_swept() -> None:
+    """The terminal orders a snapshot lists are today's: a gap that began before midnight in
+    New York (05:00 UTC in January) may hold orders that ended yesterday, which it does not
+    list. T0 is 15:00 UTC: 14 hours later is 05:00 the next day."""
+    sweep = _opened(at=0.0)
+    after = _snapshot(_order("done", FILLED, created=50_500.0), at=50_700.0)  # 05:05 UTC
+    assert sweep.on_snapshot(after, WALL) is True
+    window = sweep.take()
+    assert window is not None and window.since == _at(0) - SYNC_MARGIN
+    # Within one day (from 05:05 to 05:10), the listing tells the gap itself.
+    sweep = _opened(at=50_700.0)
+    assert sweep.on_snapshot(_snapshot(_order("x", FILLED, 50_800.0), at=51_000.0), WALL) is False
+
+
 def test_a_resync_listing_a_terminal_order_tells_the_gap_itself() -> None:
     sweep = _opened()
     listed = _snapshot(_order("working"), _order("done", FILLED, created=30.0), at=60.0)
