@@ -98,6 +98,22 @@ async def down(stream: AccountStream, hub: WsHub, tokens: GatedTokens) -> None:
     await until(lambda: tokens.calls == calls + 1 and not stream.connected)
 
 
+def on_our_clock(client: AriesClient, fake_time: FakeTime) -> Any:
+    """An account stream whose reconnect backoff (a second) runs on ``fake_time``."""
+    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
+    return client.account_stream(
+        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
+    )
+
+
+async def dropped(stream: AccountStream, hub: WsHub, fake_time: FakeTime) -> None:
+    """Drop the socket once the stream has its snapshot: it is down, waiting its backoff on
+    our clock."""
+    await until(lambda: stream.snapshot is not None)
+    assert hub.drop("accounts") == 1
+    await until(lambda: fake_time.waiting() == [1.0])
+
+
 async def placed_while_down(client: AriesClient) -> OrderAck:
     ack = await client.orders.place(buy())
     assert ack.accepted and ack.cl_ord_id
@@ -117,15 +133,9 @@ async def test_a_replacement_made_and_filled_while_down_is_told_after_the_resync
     ack = await client.orders.place(resting)
     (order,) = [o for o in await client.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
     sim.advance(60)  # the stream opens a minute later
-    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
-    opener = client.account_stream(
-        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
-    )
-    async with opener as stream:
+    async with on_our_clock(client, fake_time) as stream:
         events = Heard(stream.events())
-        await until(lambda: stream.snapshot is not None)
-        assert hub.drop("accounts") == 1
-        await until(lambda: fake_time.waiting() == [1.0])
+        await dropped(stream, hub, fake_time)
         sim.advance(60)
         moved = await client.orders.change(order, type="MARKET")
         replacement = sim.state.order(ACCOUNT, moved.cl_ord_id or "")
@@ -149,16 +159,10 @@ async def test_an_order_placed_and_filled_while_down_is_told_after_the_resync(
     The snapshot that lists today's terminal orders tells it itself: no REST read at all."""
     working_only = variant == VARIANTS[0]
     sim.faults.snapshot_working_orders_only = working_only
-    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
-    opener = client.account_stream(
-        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
-    )
-    async with opener as stream:
+    async with on_our_clock(client, fake_time) as stream:
         events = Heard(stream.events())
-        await until(lambda: stream.snapshot is not None)
+        await dropped(stream, hub, fake_time)
         first = stream.snapshot
-        assert hub.drop("accounts") == 1
-        await until(lambda: fake_time.waiting() == [1.0])  # down, its backoff on our clock
         ack = await placed_while_down(client)
         assert sim.state.order(ACCOUNT, ack.cl_ord_id or "").status == "FILLED"
         fake_time.advance(1.0)
@@ -332,15 +336,9 @@ async def test_an_order_placed_and_filled_before_midnight_while_down_is_told_aft
     snapshot lists working orders only. The sweep still tells it, from the history."""
     sim.faults.snapshot_working_orders_only = True
     sim.advance(sim.state.midnight_ny() + 86_400 - 120 - sim.clock.now())
-    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
-    opener = client.account_stream(
-        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
-    )
-    async with opener as stream:
+    async with on_our_clock(client, fake_time) as stream:
         events = Heard(stream.events())
-        await until(lambda: stream.snapshot is not None)
-        assert hub.drop("accounts") == 1
-        await until(lambda: fake_time.waiting() == [1.0])
+        await dropped(stream, hub, fake_time)
         ack = await placed_while_down(client)
         sim.advance(240)
         assert ack.cl_ord_id not in {o.cl_ord_id for o in await client.orders.active(ACCOUNT)}
