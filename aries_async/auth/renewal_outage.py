@@ -47,6 +47,7 @@ __all__ = [
     "InHand",
     "endpoint_failed",
     "store_failed",
+    "store_unanswered",
 ]
 
 log = logging.getLogger("aries_async.auth")
@@ -71,6 +72,15 @@ _STORE = "the token store"
 _REFUSAL = "a refusal"
 _SOMEWHERE = "in the token store"
 """Where a store keeps its token, when it does not say (:func:`~aries_async.auth.store.where`)."""
+
+
+def store_unanswered(waited: float, where: str = _SOMEWHERE) -> StoreUnavailableError:
+    """The error of a token store that did not answer within ``waited`` seconds; ``where``
+    (:func:`~aries_async.auth.store.where`) names where it keeps the token."""
+    place = "" if where == _SOMEWHERE else f" (the token {where})"
+    return StoreUnavailableError(
+        f"the token store did not answer within {waited:.3g}s{place}", request_sent=False
+    )
 
 
 def endpoint_failed(error: BaseException) -> bool:
@@ -198,15 +208,7 @@ class InHand:
             except TimeoutError:
                 if not patience.expired():
                     raise
-            raise self._unanswered(waited)
-
-    def _unanswered(self, waited: float) -> StoreUnavailableError:
-        """The error of a token store that did not answer within ``waited`` seconds."""
-        where = "" if self._where == _SOMEWHERE else f" (the token {self._where})"
-        return StoreUnavailableError(
-            f"the token store did not answer within {waited:.3g}s{where}",
-            request_sent=False,
-        )
+            raise store_unanswered(waited, self._where)
 
     def _failed(self, token: Token, error: BaseException, now: float, policy: RetryPolicy) -> None:
         cause = _STORE if store_failed(error) else _ENDPOINT
@@ -273,7 +275,7 @@ class InHand:
                     raise
             self._slow, self._slow_for = task, token.access_token
         if not self._granting and not granted():
-            raise self._unanswered(waited)
+            raise store_unanswered(waited, self._where)
         raise RequestTimeoutError(
             f"the renewal did not end within {waited:.3g}s (the token endpoint is slow?)",
             request_sent=False,

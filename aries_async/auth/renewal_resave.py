@@ -46,7 +46,7 @@ from typing import Any
 from aries_async._closing import retrieve
 from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.renewal_close import close_timeout
-from aries_async.auth.renewal_outage import RENEWAL_PATIENCE
+from aries_async.auth.renewal_outage import RENEWAL_PATIENCE, store_unanswered
 from aries_async.auth.store import TokenStore, where
 from aries_async.auth.tokens import Token
 from aries_async.config import RetryPolicy
@@ -169,11 +169,7 @@ class Pending:
         except TimeoutError as exc:
             if not bound.expired():
                 raise
-            error = StoreUnavailableError(
-                f"the token store did not answer within {patience:g}s (the token "
-                f"{where(self.store)})",
-                request_sent=False,
-            )
+            error = store_unanswered(patience, where(self.store))
             self._failed(error, now, policy)
             raise error from exc
         except StoreUnavailableError as exc:
