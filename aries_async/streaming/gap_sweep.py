@@ -105,16 +105,17 @@ class GapSweep:
         (Unix seconds, the client's clock): whether a sweep is due now."""
         at = snapshot.timestamp
         if at is None:
-            start, end = datetime.fromtimestamp(wall_now, UTC) - UNTIMED_MARGIN, None
+            arrived = datetime.fromtimestamp(wall_now, UTC)
+            start, end = arrived - UNTIMED_MARGIN, None
         else:
-            start, end = at - SYNC_MARGIN, at + SYNC_MARGIN
+            arrived, start, end = at, at - SYNC_MARGIN, at + SYNC_MARGIN
         if (
             not snapshot.resync
             or self._since is None
             or (
                 # It lists what ended today: a gap from yesterday may hold more.
                 any(order.is_terminal for order in snapshot.orders)
-                and self._since >= orders_day_start(at or start + UNTIMED_MARGIN)
+                and self._since >= orders_day_start(arrived)
             )
         ):
             self._since, self._due = start, None  # it lists what ended: nothing to sweep
