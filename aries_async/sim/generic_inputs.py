@@ -5,7 +5,9 @@ that holds a count, an amount or a time by its name (``limit``, ``strikePriceGte
 ``expirationDateGte``, ``from``: the client's own rules, :mod:`aries_async.apispec.ranges`,
 :mod:`~aries_async.apispec.amounts` and ``naming.QUERY_TIMES``) given text that is none, or a
 missing required body is a 400 naming the field, in the nested ``VALIDATION`` envelope (the
-prediction-market envelope on ``/v1/predictions``).
+prediction-market envelope on ``/v1/predictions``). So is a range that holds no value
+(``apispec.ranges.range_problem``: a start after its end, or equal ends one of which excludes
+its value), an ``INVALID_RANGE`` naming both ends, as the client refuses it before sending.
 
 A parameter the request leaves out takes its default before anything reads it, as the server
 applies it (:func:`defaults_of`): the ``default`` of its schema in the API description, which
@@ -27,7 +29,14 @@ from aiohttp import web
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
-from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
+from aries_async.apispec.ranges import (
+    COUNT_PARAMS,
+    RANGES,
+    count_minimum,
+    day_bound,
+    is_strict,
+    range_problem,
+)
 from aries_async.apispec.wall_times import wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
@@ -147,6 +156,40 @@ def _count_problem(schema: dict[str, Any], raw: str) -> str | None:
     return None if int(text) >= least else f"must be at least {least}"
 
 
+def _range_problem(params: dict[str, str]) -> tuple[str, str] | None:
+    """(lower bound's wire name, message) of a range of ``params`` that holds no value."""
+    for (low, high), kind in RANGES.items():
+        if low not in params or high not in params:
+            continue
+        a = _end(kind, params[low], False, is_strict(low))
+        b = _end(kind, params[high], True, is_strict(high))
+        problem = range_problem(a, b) if a is not None and b is not None else None
+        if problem is not None:
+            why = "is after" if problem == "backwards" else "leaves no value before"
+            return low, f"{low} ({params[low]}) {why} {high} ({params[high]})"
+    return None
+
+
+def _end(kind: str, raw: str, upper: bool, strict: bool) -> tuple[Any, bool] | None:
+    """A range end's text as its range compares it, and whether it excludes its value."""
+    text = raw.strip()
+    if kind == "number":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        return (number, strict) if number.is_finite() else None
+    if kind == "text":
+        return text.upper(), strict
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return day_bound(date.fromisoformat(text), upper, strict)
+        except ValueError:
+            return None
+    when = parse_time(text, upper)
+    return (when, strict) if when is not None else None
+
+
 def _required_body(schema: dict[str, Any], body: Any) -> str | None:
     """The first required field ``body`` lacks (of the alternative it fits best), if any."""
     defs = schemas()
@@ -194,6 +237,9 @@ async def read_inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str
         if problem is not None:
             return bad_input(request, op, "INVALID_PARAMETER", f"{wire} {problem}", wire)
         params[wire] = raw
+    empty = _range_problem(params)
+    if empty is not None:
+        return bad_input(request, op, "INVALID_RANGE", f"the range is empty: {empty[1]}", empty[0])
     if op["body"] is not None:
         raw_body = await request.read()
         try:
