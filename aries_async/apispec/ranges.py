@@ -12,8 +12,9 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   ``Above``, ``Below``, as finance-dev documents each); equal inclusive ends are a range of one
   day, one price...;
 * :data:`UNORDERED` names the pairs of range-like names whose values have no order to check;
-* :data:`COUNT_PARAMS` are the parameters that say how many items to answer: at least 1 (or
-  the schema's ``minimum``, where it gives one).
+* :data:`COUNT_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS` are the whole-number
+  parameters that say how many items to answer, which page, or how many to skip; each takes
+  the values :func:`count_bounds` gives (:data:`COUNT_MAXIMA`: the documented largest).
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 __all__ = [
+    "COUNT_MAXIMA",
     "COUNT_PARAMS",
+    "OFFSET_PARAMS",
+    "PAGE_PARAMS",
     "RANGES",
     "UNORDERED",
+    "count_bounds",
     "count_minimum",
     "day_bound",
     "is_strict",
@@ -114,8 +119,34 @@ def range_problem(low: tuple[Any, bool], high: tuple[Any, bool]) -> str | None:
     return None
 
 
-COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage"})
+COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage", "countback"})
 """Query parameters (integer, or a whole number as text) that say how many items to answer."""
+
+PAGE_PARAMS = frozenset({"page"})
+"""Query parameters that number a page: from 0 or from 1 (the spec leaves it UNCERTAIN,
+``docs/uncertain.md``), so at least 0."""
+
+OFFSET_PARAMS = frozenset({"skip"})
+"""Query parameters that say how many items to skip (the ETF holdings' ``skip``): at least 0."""
+
+COUNT_MAXIMA: dict[tuple[str, str], int] = {
+    ("getOptionChainSnapshot", "limit"): 250,  # rest.md 13: 1-250
+    ("getStockAggregates", "limit"): 50000,  # rest.md 9c: 1-50000
+    ("searchSymbols", "limit"): 100,  # rest.md 7b: max 100
+    # finance-dev's documentation of the parameter gives the range (a larger value it says
+    # is clamped, as the prediction venue's ``limit`` and ``perPage``, is not listed)
+    ("getBullBearAnalysis", "pageSize"): 200,
+    ("getConferenceCalls", "page"): 100000,
+    ("getConferenceCalls", "pageSize"): 1000,
+    ("getDividends", "limit"): 5000,
+    ("getMergersAndAcquisitions", "pageSize"): 1000,
+    ("getOptionsActivity", "pageSize"): 1000,
+    ("getStockSplits", "limit"): 5000,
+    ("listIndices", "pageSize"): 1000,
+    ("syncLogos", "pageSize"): 1000,
+}
+"""(operation id, wire name) -> the largest value the API documents for that count, page
+number or page size; a larger one is refused (the client's check, the simulator's 400)."""
 
 
 def count_minimum(schema: dict[str, object]) -> int:
@@ -123,3 +154,16 @@ def count_minimum(schema: dict[str, object]) -> int:
     else 1 (none answers zero items on purpose; a negative count is a mistake)."""
     minimum = schema.get("minimum")
     return minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1
+
+
+def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
+    """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
+    (:func:`count_minimum`), a page number or an offset (0), with its documented largest
+    (:data:`COUNT_MAXIMA`); None when it is none of these."""
+    if wire in COUNT_PARAMS:
+        least = count_minimum(schema)
+    elif wire in PAGE_PARAMS | OFFSET_PARAMS and schema.get("type") == "integer":
+        least = 0
+    else:
+        return None
+    return least, COUNT_MAXIMA.get((op_id, wire))
