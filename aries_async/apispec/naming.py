@@ -304,8 +304,10 @@ QUERY_TIMES: dict[tuple[str, str], str] = {
 }
 """(wire name, schema type) -> how a query parameter without a ``format`` takes a time:
 ``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``), ``"text"`` (a ``date``, an aware
-``datetime`` sent as RFC 3339) or an epoch unit (an aware ``datetime``, sent as that many
-units; a string parameter also takes a ``date``). A string parameter also takes its text,
+``datetime`` sent as RFC 3339, or as the index bars' wall time where
+:data:`~aries_async.apispec.wall_times.WALL_TIMES` lists the parameter) or an epoch unit (an
+aware ``datetime``, sent as that many units; a string parameter also takes a ``date``). A
+string parameter also takes its text,
 checked: a day ``YYYY-MM-DD``; with an epoch unit also a whole number; ``"text"`` also an RFC
 3339 instant with its zone, a whole number or a wall time
 (:func:`~aries_async.apispec.wall_times.wall_time`)."""

@@ -16,7 +16,7 @@ from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.apispec.ranges import COUNT_PARAMS, PAGE_PARAMS, count_bounds
-from aries_async.apispec.wall_times import wall_time
+from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
@@ -109,10 +109,12 @@ def query_value(
 ) -> str:
     """A query or path value as text; a list (for a parameter of comma-separated values) is
     joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says, its
-    text checked (:func:`_time_text`); a count, a page number or an offset of operation
-    ``op_id`` within its bounds (:func:`~aries_async.apispec.ranges.count_bounds`); an amount
-    the wire takes as text (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a
-    ``Decimal``, an ``int`` or a decimal string, sent as its exact text."""
+    text checked (:func:`_time_text`), an aware ``datetime`` in the documented wall time where
+    operation ``op_id`` takes one (:data:`~aries_async.apispec.wall_times.WALL_TIMES`); a
+    count, a page number or an offset within its bounds
+    (:func:`~aries_async.apispec.ranges.count_bounds`); an amount the wire takes as text
+    (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a ``Decimal``, an
+    ``int`` or a decimal string, sent as its exact text."""
     plain = schema.get("type") == "string" and "format" not in schema and "enum" not in schema
     bounds = count_bounds(op_id, wire, dict(schema)) if wire else None
     if bounds is not None:
@@ -125,6 +127,8 @@ def query_value(
             raise invalid(method, name, f"must be a datetime.date or a string, got {value!r}")
         if value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: its documented form
+            return wall_text(value, upper=wire.startswith("end"))
         if when == "text":
             return datetime_to_wire(value)
         return str(datetime_to_epoch(value, when))
