@@ -12,9 +12,10 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   ``Above``, ``Below``, as finance-dev documents each); equal inclusive ends are a range of one
   day, one price...;
 * :data:`UNORDERED` names the pairs of range-like names whose values have no order to check;
-* :data:`COUNT_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS` are the whole-number
-  parameters that say how many items to answer, which page, or how many to skip; each takes
-  the values :func:`count_bounds` gives (:data:`COUNT_MAXIMA`: the documented largest).
+* :data:`COUNT_PARAMS`, :data:`LENGTH_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS`
+  are the whole-number parameters that say how many items to answer, how many bars a period
+  spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
+  (:data:`COUNT_MAXIMA`: the documented largest).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 __all__ = [
     "COUNT_MAXIMA",
     "COUNT_PARAMS",
+    "LENGTH_PARAMS",
     "OFFSET_PARAMS",
     "PAGE_PARAMS",
     "RANGES",
@@ -122,6 +124,13 @@ def range_problem(low: tuple[Any, bool], high: tuple[Any, bool]) -> str | None:
 COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage", "countback"})
 """Query parameters (integer, or a whole number as text) that say how many items to answer."""
 
+LENGTH_PARAMS = frozenset(
+    {"timeperiod", "fast_period", "slow_period", "signal_period", "period", "multiplier"}
+)
+"""Integer query parameters that are a length in bars (the technical indicators' periods) or
+a multiplier of a bar's size (the index bars' ``period``, the aggregates' ``multiplier``:
+"Enter 1 or greater"): at least 1, as a count."""
+
 PAGE_PARAMS = frozenset({"page"})
 """Query parameters that number a page: from 0 or from 1 (the spec leaves it UNCERTAIN,
 ``docs/uncertain.md``), so at least 0."""
@@ -158,10 +167,12 @@ def count_minimum(schema: dict[str, object]) -> int:
 
 def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
     """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
-    (:func:`count_minimum`), a page number or an offset (0), with its documented largest
-    (:data:`COUNT_MAXIMA`); None when it is none of these."""
+    (:func:`count_minimum`), a length or multiplier (1), a page number or an offset (0), with
+    its documented largest (:data:`COUNT_MAXIMA`); None when it is none of these."""
     if wire in COUNT_PARAMS:
         least = count_minimum(schema)
+    elif wire in LENGTH_PARAMS and schema.get("type") == "integer":
+        least = 1
     elif wire in PAGE_PARAMS | OFFSET_PARAMS and schema.get("type") == "integer":
         least = 0
     else:

@@ -15,7 +15,7 @@ import attrs
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
-from aries_async.apispec.ranges import COUNT_PARAMS, PAGE_PARAMS, count_bounds
+from aries_async.apispec.ranges import COUNT_PARAMS, LENGTH_PARAMS, PAGE_PARAMS, count_bounds
 from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
@@ -119,6 +119,7 @@ def query_value(
     bounds = count_bounds(op_id, wire, dict(schema)) if wire else None
     if bounds is not None:
         what = "a page number" if wire in PAGE_PARAMS else "how many to skip"
+        what = "a length in bars or a multiplier" if wire in LENGTH_PARAMS else what
         what = "how many to answer" if wire in COUNT_PARAMS else what
         return _count(method, name, value, schema, bounds, what)
     when = query_time(wire, dict(schema)) if wire else None

@@ -1,9 +1,11 @@
 """The whole-number arguments that count items, number a page or skip items are held to what
 the API documents: a count (``limit``, ``size``, a page size, the tick history's
-``countback``) at least 1, a page number (0 or 1 first: both taken, docs/uncertain.md) and an
-offset (``skip``) at least 0, and none above its documented largest (the option chain's
-``limit`` of 250, rest.md 13). The client refuses the rest before sending, naming the
-argument; the simulator answers them with a 400 naming the parameter."""
+``countback``) at least 1, as is a length in bars or a bar's multiplier (the indicators'
+``timeperiod`` and MACD periods, the index bars' ``period``, the aggregates'
+``multiplier``), a page number (0 or 1 first: both taken, docs/uncertain.md) and an offset
+(``skip``) at least 0, and none above its documented largest (the option chain's ``limit`` of
+250, rest.md 13). The client refuses the rest before sending, naming the argument; the
+simulator answers them with a 400 naming the parameter."""
 
 from __future__ import annotations
 
@@ -41,6 +43,36 @@ REFUSED: list[tuple[Call, str, str]] = [
 ]
 
 
+NOW = 1764806400  # 2025-12-04, Unix seconds
+LENGTHS: list[tuple[Call, str, str]] = [
+    (
+        lambda c: c.technical_analysis.indicator(
+            "AAPL", "D", "sma", NOW - 86400 * 60, NOW, timeperiod=0
+        ),
+        "timeperiod",
+        "at least 1",
+    ),
+    (
+        lambda c: c.technical_analysis.indicator(
+            "AAPL", "D", "macd", NOW - 86400 * 60, NOW, fast_period=-12
+        ),
+        "fast_period",
+        "at least 1",
+    ),
+    (
+        lambda c: c.indices.bars("SPX", "12/22/2025 9:30 am", "12/22/2025 4:00 pm", period=0),
+        "period",
+        "at least 1",
+    ),
+    (
+        lambda c: c.stocks.aggregates("AAPL", 0, "day", date(2026, 11, 2), date(2026, 11, 6)),
+        "multiplier",
+        "at least 1",
+    ),
+]
+REFUSED += LENGTHS
+
+
 @pytest.mark.parametrize(("call", "field", "why"), REFUSED)
 async def test_a_count_page_or_offset_out_of_its_bounds_is_refused_before_sending(
     aries: AriesClient, sim: Simulator, call: Call, field: str, why: str
@@ -71,6 +103,18 @@ async def test_the_bounds_themselves_are_sent(aries: AriesClient, sim: Simulator
         ("/v1/etf/holdings", {"symbol": "SPY", "skip": "-1"}, "skip"),
         (CHAIN, {"limit": "251"}, "limit"),
         ("/v1/signals/bull-bear", {"symbols": "AAPL", "pageSize": "201"}, "pageSize"),
+        (
+            "/v1/indicator",
+            {
+                "symbol": "AAPL",
+                "resolution": "D",
+                "indicator": "sma",
+                "from": str(NOW - 86400 * 60),
+                "to": str(NOW),
+                "timeperiod": "0",
+            },
+            "timeperiod",
+        ),
     ],
 )
 async def test_the_simulator_answers_a_count_out_of_its_bounds_with_a_400(
