@@ -129,3 +129,13 @@ async def test_the_simulator_answers_a_count_out_of_its_bounds_with_a_400(
 async def test_the_simulator_answers_the_chain_s_largest_page(aries: AriesClient) -> None:
     page = await aries.request("GET", CHAIN, params={"limit": "250"})
     assert isinstance(page, dict) and page["status"] == "OK"
+
+
+async def test_an_indicator_with_its_period_is_answered(aries: AriesClient) -> None:
+    # ``timeperiod`` is a length in bars, no time: the simulator must not read it as the end
+    # of the indicator's window (it did: a 400, "the start of the range is after its end")
+    for period in (1, 14):
+        answer = await aries.technical_analysis.indicator(
+            "AAPL", "D", "sma", NOW - 86400 * 60, NOW, timeperiod=period
+        )
+        assert answer.sma
