@@ -22,8 +22,10 @@ name is what says what it holds; two rules decide, in this order:
 
 A third rule is for numbers: the description types every ``number`` field a ``Decimal``, and
 some amounts ``integer`` (:data:`INTEGER_AMOUNTS`: a chart pattern's prices, the estimates,
-an ETF's assets). Those are ``Decimal`` too, read strictly as every number is: a price with
-cents is that price, where an ``int`` would fail the whole answer.
+an ETF's assets), and quantities of shares and contracts too (:data:`INTEGER_QUANTITIES`:
+volumes, sizes, holdings, open interest). Those are ``Decimal`` too, read strictly as every
+number is: a price with cents is that price, a fractional holding that holding, where an
+``int`` would fail the whole answer.
 
 The other way round, :data:`WHOLE_NUMBERS` lists the ``number`` fields that are whole
 numbers by their nature (a fiscal year): ``int``, read leniently (``wire(lenient=True)``), a
@@ -44,6 +46,7 @@ __all__ = [
     "DECIMAL_STRINGS",
     "DECIMAL_WORDS",
     "INTEGER_AMOUNTS",
+    "INTEGER_QUANTITIES",
     "TEXT_NUMBERS",
     "WHOLE_NUMBERS",
     "is_decimal_string",
@@ -137,6 +140,55 @@ INTEGER_AMOUNTS: dict[str, frozenset[str]] = {
 """Schema name -> the wire names of its ``integer`` fields that hold money: ``Decimal``, read
 strictly (a JSON number, whole or not, or a decimal string)."""
 
+INTEGER_QUANTITIES: dict[str, frozenset[str]] = {
+    # The description types these ``integer``, but each counts shares or contracts (held,
+    # traded, quoted, open or short): quantities, ``Decimal`` as every quantity of the package
+    # is, as ``Quote.volume`` and the order and position quantities are. A fund's holding, a
+    # filing's change, a volume with odd lots are not always whole, and an int field that gets
+    # 1234.5 fails the whole answer. Counts of other things (``numberOfHoldings``, a page
+    # size, ``unchanged`` issues, an exchange id) stay ``int``; so does the hand-written
+    # ``EquityDetails`` (released in 0.1.0), which is not generated.
+    "ChartBar": frozenset({"volume"}),
+    "FinancialRatiosResponseResult": frozenset({"averageVolume"}),
+    "Holding": frozenset({"share"}),
+    "IndexBarResponseBar": frozenset({"volume"}),
+    "IndexBarsResponseBar": frozenset({"volume"}),
+    "IndicesRealtimeIndexValue": frozenset({"volume"}),
+    "InsiderTransaction": frozenset({"change", "share"}),
+    "InstitutionalHolding": frozenset({"change", "share"}),
+    "LastMinute": frozenset({"volume"}),
+    "LastQuote": frozenset({"askSize", "bidSize"}),
+    "LastTrade": frozenset({"size"}),
+    "Min": frozenset({"accumulatedVolume", "volume"}),
+    "OptionsScreenerItem": frozenset({"openInterest", "volume"}),
+    "OwnershipRecord": frozenset({"change", "share"}),
+    "PredMdTick": frozenset({"quantity"}),
+    "PrevDay": frozenset({"volume"}),
+    "Profile": frozenset({"avgVolume"}),
+    "ShortInterestResponseResult": frozenset({"avgDailyVolume", "shortInterest"}),
+    "ShortVolumeResponseResult": frozenset(
+        {
+            "adfShortVolume",
+            "adfShortVolumeExempt",
+            "exemptVolume",
+            "nasdaqCarteretShortVolume",
+            "nasdaqCarteretShortVolumeExempt",
+            "nasdaqChicagoShortVolume",
+            "nasdaqChicagoShortVolumeExempt",
+            "nonExemptVolume",
+            "nyseShortVolume",
+            "nyseShortVolumeExempt",
+            "shortVolume",
+            "totalVolume",
+        }
+    ),
+    "StockLastQuoteResponseResults": frozenset({"askSize", "bidSize"}),
+    "UnifiedSnapshotResponseResult": frozenset({"openInterest"}),
+}
+"""Schema name -> the wire names of its ``integer`` fields that count shares or contracts:
+``Decimal``, read strictly as :data:`INTEGER_AMOUNTS` are (a JSON number, whole or not, or a
+decimal string)."""
+
 WHOLE_NUMBERS: dict[str, frozenset[str]] = {
     # The description types the statements' fiscal year and quarter ``number``; a year and a
     # quarter are whole, and ``Decimal('2026')`` would be a year no ``date`` takes.
@@ -171,10 +223,13 @@ def is_decimal_string(owner: str, wire: str) -> bool:
 
 
 def is_integer_amount(owner: str, wire: str) -> bool:
-    """Whether ``integer`` field ``wire`` of schema ``owner`` holds money (a ``Decimal``): listed
-    in :data:`INTEGER_AMOUNTS`. The caller asks only about fields the description types
+    """Whether ``integer`` field ``wire`` of schema ``owner`` holds money or a quantity of
+    shares or contracts (a ``Decimal``): listed in :data:`INTEGER_AMOUNTS` or
+    :data:`INTEGER_QUANTITIES`. The caller asks only about fields the description types
     ``integer``."""
-    return wire in INTEGER_AMOUNTS.get(owner, frozenset())
+    return wire in INTEGER_AMOUNTS.get(owner, frozenset()) or wire in INTEGER_QUANTITIES.get(
+        owner, frozenset()
+    )
 
 
 def is_whole_number(owner: str, wire: str) -> bool:

@@ -196,6 +196,7 @@ DATE_STRINGS = frozenset(
         "filingDate",
         "fromDate",
         "high52WeekDate",
+        "importantDates",  # a list of days: the economic calendar's
         "inceptionDate",
         "low52WeekDate",
         "openDate",
@@ -225,8 +226,9 @@ DATE_STRINGS = frozenset(
 (``YYYY-MM-DD``, or the index bars' ``MM/DD/YYYY``; a date-time's day is taken): in Python
 they are ``date | None``. They are read leniently: a value that is not a date becomes ``None``
 and a warning on the ``aries_async.models`` logger names the field and the value, rather than
-failing the whole answer (the schema promises only a string). ``previousCloseDate`` is left
-out: the official package calls it "in source format" (see :data:`TEXT_TIMES`)."""
+failing the whole answer (the schema promises only a string); a list of them is a
+``list[date]``, each day read as a field's is. ``previousCloseDate`` is left out: the
+official package calls it "in source format" (see :data:`TEXT_TIMES`)."""
 
 DATETIME_STRINGS: dict[str, frozenset[str]] = {
     # The official package's field docs, quoted: what each holds.
@@ -304,8 +306,10 @@ QUERY_TIMES: dict[tuple[str, str], str] = {
 }
 """(wire name, schema type) -> how a query parameter without a ``format`` takes a time:
 ``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``), ``"text"`` (a ``date``, an aware
-``datetime`` sent as RFC 3339) or an epoch unit (an aware ``datetime``, sent as that many
-units; a string parameter also takes a ``date``). A string parameter also takes its text,
+``datetime`` sent as RFC 3339, or as the index bars' wall time where
+:data:`~aries_async.apispec.wall_times.WALL_TIMES` lists the parameter) or an epoch unit (an
+aware ``datetime``, sent as that many units; a string parameter also takes a ``date``). A
+string parameter also takes its text,
 checked: a day ``YYYY-MM-DD``; with an epoch unit also a whole number; ``"text"`` also an RFC
 3339 instant with its zone, a whole number or a wall time
 (:func:`~aries_async.apispec.wall_times.wall_time`)."""
@@ -359,8 +363,9 @@ def query_time(wire: str, schema: dict[str, Any]) -> str | None:
 
 
 def date_string(wire: str) -> bool:
-    """Whether string field ``wire`` holds a calendar day."""
-    return wire in DATE_STRINGS
+    """Whether string field ``wire`` (``name[]``: an item of list ``name``) holds a calendar
+    day."""
+    return wire.removesuffix("[]") in DATE_STRINGS
 
 
 def datetime_string(owner: str, wire: str) -> bool:

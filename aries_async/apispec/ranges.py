@@ -1,19 +1,42 @@
 """What some query parameters mean beyond their JSON Schema type, read from their names (the
 description says nothing of it): the two ends of a range, and counts of items. Shared by the
-client's runtime (:mod:`aries_async.resources._ranges`) and the generator
-(``tools/generate_api.py``).
+client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the simulator
+(``sim/generic_inputs.py``) and the generator (``tools/generate_api.py``).
 
-* :data:`RANGES` pairs the parameters that bound one range, its start first, with how their
-  values compare; a call given both ends with the start after the end is refused (equal ends
-  are a range of one day, one price...);
+* :data:`RANGES` pairs the parameters that bound one range, a lower bound first, with how their
+  values compare: every lower bound of a quantity against every upper bound of it, of one kind
+  (``strikePriceGte``/``strikePriceLte``) or not (``strikePriceGte``/``strikePriceLt``,
+  ``dateFrom``/``dateBefore``, ``priceMin``/``priceBelow``). A call given both ends of a range
+  that holds no value is refused (:func:`range_problem`): a start after the end, or equal ends
+  one of which excludes its value (:func:`is_strict`: ``gt``, ``lt``, ``After``, ``Before``,
+  ``Above``, ``Below``, as finance-dev documents each); equal inclusive ends are a range of one
+  day, one price...;
 * :data:`UNORDERED` names the pairs of range-like names whose values have no order to check;
-* :data:`COUNT_PARAMS` are the parameters that say how many items to answer: at least 1 (or
-  the schema's ``minimum``, where it gives one).
+* :data:`COUNT_PARAMS`, :data:`LENGTH_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS`
+  are the whole-number parameters that say how many items to answer, how many bars a period
+  spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
+  (:data:`COUNT_MAXIMA`: the documented largest).
 """
 
 from __future__ import annotations
 
-__all__ = ["COUNT_PARAMS", "RANGES", "UNORDERED", "count_minimum"]
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+__all__ = [
+    "COUNT_MAXIMA",
+    "COUNT_PARAMS",
+    "LENGTH_PARAMS",
+    "OFFSET_PARAMS",
+    "PAGE_PARAMS",
+    "RANGES",
+    "UNORDERED",
+    "count_bounds",
+    "count_minimum",
+    "day_bound",
+    "is_strict",
+    "range_problem",
+]
 
 _DAYS = ("date", "exDividendDate", "executionDate", "filingDate", "periodEnd", "settlementDate")
 _AMOUNTS = (
@@ -33,39 +56,106 @@ _AMOUNTS = (
     "shortVolumeRatio",
     "totalVolume",
 )
-_WINDOW = (("From", "To"), ("After", "Before"))
-_BOUNDS = (("Gte", "Lte"), ("Gt", "Lt"))
-_LIMITS = (("Min", "Max"), ("Above", "Below"))
+# (lower bounds, upper bounds) of one family of names; the second of each excludes its value
+_WINDOW = (("From", "After"), ("To", "Before"))
+_BOUNDS = (("Gte", "Gt"), ("Lte", "Lt"))
+_LIMITS = (("Min", "Above"), ("Max", "Below"))
+_STRICT = ("After", "Before", "Gt", "Lt", "Above", "Below")
+
+
+def _pairs(stems: tuple[str, ...], family: tuple[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
+    """Every (lower, upper) pair of wire names of ``stems`` in ``family``."""
+    lows, highs = family
+    return [(f"{s}{lo}", f"{s}{hi}") for s in stems for lo in lows for hi in highs]
+
 
 RANGES: dict[tuple[str, str], str] = {
     # times: a day, an aware datetime, or their text (a day as an end is the whole day)
     ("from", "to"): "time",
     ("startDate", "endDate"): "time",
     ("startTime", "endTime"): "time",
-    **{(f"{s}{lo}", f"{s}{hi}"): "time" for s in (*_DAYS, "timestamp") for lo, hi in _WINDOW},
-    **{(f"expirationDate{lo}", f"expirationDate{hi}"): "time" for lo, hi in _BOUNDS},
+    **dict.fromkeys(_pairs((*_DAYS, "timestamp"), _WINDOW), "time"),
+    **dict.fromkeys(_pairs(("expirationDate",), _BOUNDS), "time"),
     # numbers: prices, ratios, volumes, a CIK (its leading zeros are no part of its order)
-    **{(f"strikePrice{lo}", f"strikePrice{hi}"): "number" for lo, hi in _BOUNDS},
-    **{(f"{s}{lo}", f"{s}{hi}"): "number" for s in _AMOUNTS for lo, hi in _LIMITS},
-    **{(f"cik{lo}", f"cik{hi}"): "number" for lo, hi in _WINDOW},
+    **dict.fromkeys(_pairs(("strikePrice",), _BOUNDS), "number"),
+    **dict.fromkeys(_pairs(_AMOUNTS, _LIMITS), "number"),
+    **dict.fromkeys(_pairs(("cik",), _WINDOW), "number"),
     # tickers, in alphabetical order (``AAPL`` before ``MSFT``), as the vendor filters them
-    **{
-        (f"{s}{lo}", f"{s}{hi}"): "text"
-        for s in ("ticker", "minTicker", "maxTicker")
-        for lo, hi in _WINDOW
-    },
+    **dict.fromkeys(_pairs(("ticker", "minTicker", "maxTicker"), _WINDOW), "text"),
 }
-"""(start's wire name, end's wire name) -> how their values compare: ``"time"``, ``"number"``
-or ``"text"`` (alphabetical). Any operation with both parameters has that range."""
+"""(lower bound's wire name, upper bound's wire name) -> how their values compare: ``"time"``,
+``"number"`` or ``"text"`` (alphabetical). Any operation with both parameters has that range."""
 
-UNORDERED: dict[tuple[str, str], str] = {
-    (f"timeframe{lo}", f"timeframe{hi}"): "a period's name (annual, quarterly, ttm): no order"
-    for lo, hi in _WINDOW
-}
+UNORDERED: dict[tuple[str, str], str] = dict.fromkeys(
+    _pairs(("timeframe",), _WINDOW), "a period's name (annual, quarterly, ttm): no order"
+)
 """Pairs named as a range's ends whose values are not checked against each other, and why."""
 
-COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage"})
+
+def is_strict(wire: str) -> bool:
+    """Whether range end ``wire`` excludes its own value (``strikePriceGt``, ``dateBefore``,
+    ``priceAbove``); ``...Gte``, ``...From``, ``...Min``, ``from``... include it."""
+    return wire.endswith(_STRICT)
+
+
+def day_bound(day: date, upper: bool, strict: bool) -> tuple[datetime, bool]:
+    """A day given as a range's end, as the instant its range stops at and whether that
+    instant is excluded: a day includes every instant of it, so "after" a day starts with the
+    next one and "to" a day ends with it."""
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    after = start + timedelta(days=1)
+    if upper:
+        return (start, True) if strict else (after, True)
+    return (after, False) if strict else (start, False)
+
+
+def range_problem(low: tuple[Any, bool], high: tuple[Any, bool]) -> str | None:
+    """Why a range of ends ``low`` and ``high`` (each its value, as the range compares it, and
+    whether it excludes that value) holds no value: ``"backwards"`` (the start is after the
+    end), ``"empty"`` (equal ends, one excluding it), else None."""
+    (a, a_strict), (b, b_strict) = low, high
+    if a > b:
+        return "backwards"
+    if a == b and (a_strict or b_strict):
+        return "empty"
+    return None
+
+
+COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage", "countback"})
 """Query parameters (integer, or a whole number as text) that say how many items to answer."""
+
+LENGTH_PARAMS = frozenset(
+    {"timeperiod", "fast_period", "slow_period", "signal_period", "period", "multiplier"}
+)
+"""Integer query parameters that are a length in bars (the technical indicators' periods) or
+a multiplier of a bar's size (the index bars' ``period``, the aggregates' ``multiplier``:
+"Enter 1 or greater"): at least 1, as a count."""
+
+PAGE_PARAMS = frozenset({"page"})
+"""Query parameters that number a page: from 0 or from 1 (the spec leaves it UNCERTAIN,
+``docs/uncertain.md``), so at least 0."""
+
+OFFSET_PARAMS = frozenset({"skip"})
+"""Query parameters that say how many items to skip (the ETF holdings' ``skip``): at least 0."""
+
+COUNT_MAXIMA: dict[tuple[str, str], int] = {
+    ("getOptionChainSnapshot", "limit"): 250,  # rest.md 13: 1-250
+    ("getStockAggregates", "limit"): 50000,  # rest.md 9c: 1-50000
+    ("searchSymbols", "limit"): 100,  # rest.md 7b: max 100
+    # finance-dev's documentation of the parameter gives the range (a larger value it says
+    # is clamped, as the prediction venue's ``limit`` and ``perPage``, is not listed)
+    ("getBullBearAnalysis", "pageSize"): 200,
+    ("getConferenceCalls", "page"): 100000,
+    ("getConferenceCalls", "pageSize"): 1000,
+    ("getDividends", "limit"): 5000,
+    ("getMergersAndAcquisitions", "pageSize"): 1000,
+    ("getOptionsActivity", "pageSize"): 1000,
+    ("getStockSplits", "limit"): 5000,
+    ("listIndices", "pageSize"): 1000,
+    ("syncLogos", "pageSize"): 1000,
+}
+"""(operation id, wire name) -> the largest value the API documents for that count, page
+number or page size; a larger one is refused (the client's check, the simulator's 400)."""
 
 
 def count_minimum(schema: dict[str, object]) -> int:
@@ -73,3 +163,18 @@ def count_minimum(schema: dict[str, object]) -> int:
     else 1 (none answers zero items on purpose; a negative count is a mistake)."""
     minimum = schema.get("minimum")
     return minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1
+
+
+def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
+    """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
+    (:func:`count_minimum`), a length or multiplier (1), a page number or an offset (0), with
+    its documented largest (:data:`COUNT_MAXIMA`); None when it is none of these."""
+    if wire in COUNT_PARAMS:
+        least = count_minimum(schema)
+    elif wire in LENGTH_PARAMS and schema.get("type") == "integer":
+        least = 1
+    elif wire in PAGE_PARAMS | OFFSET_PARAMS and schema.get("type") == "integer":
+        least = 0
+    else:
+        return None
+    return least, COUNT_MAXIMA.get((op_id, wire))

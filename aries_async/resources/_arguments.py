@@ -15,8 +15,8 @@ import attrs
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
-from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
-from aries_async.apispec.wall_times import wall_time
+from aries_async.apispec.ranges import COUNT_PARAMS, LENGTH_PARAMS, PAGE_PARAMS, count_bounds
+from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
@@ -105,22 +105,31 @@ def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> st
 
 
 def query_value(
-    method: str, name: str, value: Any, schema: Mapping[str, Any], wire: str = ""
+    method: str, name: str, value: Any, schema: Mapping[str, Any], wire: str = "", op_id: str = ""
 ) -> str:
     """A query or path value as text; a list (for a parameter of comma-separated values) is
     joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says, its
-    text checked (:func:`_time_text`); a count (:data:`~aries_async.apispec.ranges.COUNT_PARAMS`)
-    at least 1; an amount the wire takes as text (:func:`~aries_async.apispec.amounts.query_amount`:
-    a strike) from a ``Decimal``, an ``int`` or a decimal string, sent as its exact text."""
+    text checked (:func:`_time_text`), an aware ``datetime`` in the documented wall time where
+    operation ``op_id`` takes one (:data:`~aries_async.apispec.wall_times.WALL_TIMES`); a
+    count, a page number or an offset within its bounds
+    (:func:`~aries_async.apispec.ranges.count_bounds`); an amount the wire takes as text
+    (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a ``Decimal``, an
+    ``int`` or a decimal string, sent as its exact text."""
     plain = schema.get("type") == "string" and "format" not in schema and "enum" not in schema
-    if wire in COUNT_PARAMS:
-        return _count(method, name, value, schema)
+    bounds = count_bounds(op_id, wire, dict(schema)) if wire else None
+    if bounds is not None:
+        what = "a page number" if wire in PAGE_PARAMS else "how many to skip"
+        what = "a length in bars or a multiplier" if wire in LENGTH_PARAMS else what
+        what = "how many to answer" if wire in COUNT_PARAMS else what
+        return _count(method, name, value, schema, bounds, what)
     when = query_time(wire, dict(schema)) if wire else None
     if when and isinstance(value, datetime):
         if when == "date":
             raise invalid(method, name, f"must be a datetime.date or a string, got {value!r}")
         if value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: its documented form
+            return wall_text(value, upper=wire.startswith("end"))
         if when == "text":
             return datetime_to_wire(value)
         return str(datetime_to_epoch(value, when))
@@ -135,9 +144,17 @@ def query_value(
     return _scalar(method, name, value, schema)
 
 
-def _count(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str:
-    """A count of items: a whole number (an ``int``, or its digits where the wire types it
-    text) of at least the parameter's minimum (``ranges.count_minimum``: 1 unless told)."""
+def _count(
+    method: str,
+    name: str,
+    value: Any,
+    schema: Mapping[str, Any],
+    bounds: tuple[int, int | None],
+    what: str,
+) -> str:
+    """A count of items, a page number or an offset: a whole number (an ``int``, or its digits
+    where the wire types it text) within ``bounds`` (least, largest or None:
+    ``ranges.count_bounds``, a count at least 1 unless told, a page number or offset 0)."""
     text = schema.get("type") == "string"
     if isinstance(value, str) and text and re.fullmatch(r"-?[0-9]+", value.strip()):
         number = int(value)
@@ -145,9 +162,11 @@ def _count(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str
         number = value
     else:
         raise invalid(method, name, f"must be a whole number, got {value!r}")
-    least = count_minimum(dict(schema))
+    least, most = bounds
     if number < least:
-        raise invalid(method, name, f"must be at least {least} (how many to answer), got {value!r}")
+        raise invalid(method, name, f"must be at least {least} ({what}), got {value!r}")
+    if most is not None and number > most:
+        raise invalid(method, name, f"must be at most {most} (the API's largest), got {value!r}")
     return str(number)
 
 

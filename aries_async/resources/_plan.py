@@ -69,7 +69,7 @@ class Plan:
                 if param["required"]:
                     raise invalid(self.name, name, "is required")
                 continue
-            text = query_value(self.name, name, value, param["schema"], param["wire"])
+            text = query_value(self.name, name, value, param["schema"], param["wire"], op["id"])
             if param["in"] == "path":
                 path = path.replace("{" + param["wire"] + "}", path_segment(text, name))
             else:

@@ -1,16 +1,18 @@
 """A generated method's ranges checked (:data:`~aries_async.apispec.ranges.RANGES`): given both
-ends of one, a start after the end is a :class:`ValidationError` naming both, raised before
-anything is sent, rather than a 400 from the server (or, from a lenient one, an empty answer
-that looks like no data)."""
+ends of one, a range that holds no value is a :class:`ValidationError` naming both, raised
+before anything is sent, rather than a 400 from the server (or, from a lenient one, an empty
+answer that looks like no data). That is a start after the end, of one kind of bound or two
+(``strike_price_gte=200, strike_price_lt=100``), or equal ends one of which excludes its value
+(``strike_price_gte=100, strike_price_lt=100``; a day after one and before the next)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aries_async.apispec.ranges import RANGES
+from aries_async.apispec.ranges import RANGES, day_bound, is_strict, range_problem
 from aries_async.apispec.wall_times import wall_time
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import invalid
@@ -21,12 +23,13 @@ __all__ = ["check_ranges"]
 def check_ranges(
     method: str, params: Sequence[Mapping[str, Any]], values: Mapping[str, Any]
 ) -> None:
-    """Refuse a range of ``params`` (the operation's) whose start, in ``values`` (the checked
-    arguments by Python name), is after its end. Call it once each value has passed its own
-    check: an end that cannot be read is left to that check.
+    """Refuse a range of ``params`` (the operation's) that holds no value for ``values`` (the
+    checked arguments by Python name). Call it once each value has passed its own check: an
+    end that cannot be read is left to that check.
 
     Raises:
-        ValidationError: a start after its end; ``field`` is the start's name.
+        ValidationError: a start after its end, or equal ends one of which is strict;
+            ``field`` is the start's name, the message names both.
     """
     by_wire = {param["wire"]: param for param in params}
     for (low, high), kind in RANGES.items():
@@ -36,15 +39,25 @@ def check_ranges(
         first, last = values.get(start), values.get(end)
         if first is None or last is None:
             continue
-        a, b = _key(kind, first, upper=False), _key(kind, last, upper=True)
-        if a is not None and b is not None and a > b:
+        a = _key(kind, first, upper=False, strict=is_strict(low))
+        b = _key(kind, last, upper=True, strict=is_strict(high))
+        problem = range_problem(a, b) if a is not None and b is not None else None
+        if problem == "backwards":
             raise invalid(
                 method, start, f"is after {end} ({first!r} > {last!r}): the range is backwards"
             )
+        if problem == "empty":
+            raise invalid(
+                method,
+                start,
+                f"and {end} leave no value between them ({first!r}, {last!r}, one of them "
+                "excluded): the range is empty",
+            )
 
 
-def _key(kind: str, value: Any, upper: bool) -> Any:
-    """``value`` as its range compares it; None when it cannot be read so."""
+def _key(kind: str, value: Any, upper: bool, strict: bool) -> tuple[Any, bool] | None:
+    """``value`` as its range compares it, and whether the end excludes it; None when it
+    cannot be read so."""
     if kind == "number":
         if isinstance(value, bool):
             return None
@@ -54,28 +67,28 @@ def _key(kind: str, value: Any, upper: bool) -> Any:
             number = Decimal(value.strip() if isinstance(value, str) else value)
         except (InvalidOperation, TypeError, ValueError):
             return None
-        return number if number.is_finite() else None
+        return (number, strict) if number.is_finite() else None
     if kind == "text":
-        return value.strip().upper() if isinstance(value, str) else None
-    return _instant(value, upper)
+        return (value.strip().upper(), strict) if isinstance(value, str) else None
+    return _instant(value, upper, strict)
 
 
-def _instant(value: Any, upper: bool) -> datetime | None:
-    """A time end as an aware instant: a day (``date`` or ``YYYY-MM-DD``) is its first
-    microsecond as a start, its last as an end (a day includes every instant of it)."""
+def _instant(value: Any, upper: bool, strict: bool) -> tuple[datetime, bool] | None:
+    """A time end as an aware instant: a day (``date`` or ``YYYY-MM-DD``) as the whole day
+    (:func:`~aries_async.apispec.ranges.day_bound`)."""
     if isinstance(value, str) and len(value.strip()) == 10 and value.strip()[4] == "-":
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
             return None
     if isinstance(value, date) and not isinstance(value, datetime):
-        start = datetime(value.year, value.month, value.day, tzinfo=UTC)
-        return start + timedelta(days=1, microseconds=-1) if upper else start
+        return day_bound(value, upper, strict)
     if isinstance(value, datetime) and value.tzinfo is None:
         return None  # refused by its own check
     if isinstance(value, str) and (wall := wall_time(value)) is not None:
-        return wall
+        return wall, strict
     try:
-        return parse_datetime(value.strip() if isinstance(value, str) else value)
+        instant = parse_datetime(value.strip() if isinstance(value, str) else value)
     except (ValueError, OverflowError, OSError):
         return None
+    return (instant, strict) if instant is not None else None

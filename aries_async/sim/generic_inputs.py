@@ -5,7 +5,10 @@ that holds a count, an amount or a time by its name (``limit``, ``strikePriceGte
 ``expirationDateGte``, ``from``: the client's own rules, :mod:`aries_async.apispec.ranges`,
 :mod:`~aries_async.apispec.amounts` and ``naming.QUERY_TIMES``) given text that is none, or a
 missing required body is a 400 naming the field, in the nested ``VALIDATION`` envelope (the
-prediction-market envelope on ``/v1/predictions``).
+prediction-market envelope on ``/v1/predictions``). So is a count, page number or offset out of
+its bounds (``apispec.ranges.count_bounds``), and a range that holds no value
+(``apispec.ranges.range_problem``: a start after its end, or equal ends one of which excludes
+its value), an ``INVALID_RANGE`` naming both ends, as the client refuses each before sending.
 
 A parameter the request leaves out takes its default before anything reads it, as the server
 applies it (:func:`defaults_of`): the ``default`` of its schema in the API description, which
@@ -27,7 +30,13 @@ from aiohttp import web
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
-from aries_async.apispec.ranges import COUNT_PARAMS, count_minimum
+from aries_async.apispec.ranges import (
+    RANGES,
+    count_bounds,
+    day_bound,
+    is_strict,
+    range_problem,
+)
 from aries_async.apispec.wall_times import wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
@@ -86,15 +95,16 @@ def parse_time(raw: str, upper: bool) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _problem(schema: dict[str, Any], raw: str, wire: str = "") -> str | None:
+def _problem(schema: dict[str, Any], raw: str, wire: str = "", op_id: str = "") -> str | None:
     """Why ``raw`` does not fit a parameter's schema (None when it does); a string parameter
     that holds a number or a time by its name (``strikePriceGte``, ``expirationDateGte``,
     ``from``, ``limit``: :func:`_text_problem`) is read as one."""
     kind, fmt = schema.get("type"), schema.get("format")
+    bounds = count_bounds(op_id, wire, schema)
+    if bounds is not None and kind in ("integer", "string"):
+        return _count_problem(bounds, raw)
     if kind == "string" and fmt is None and "enum" not in schema:
         return _text_problem(schema, raw, wire)
-    if kind == "integer" and wire in COUNT_PARAMS:
-        return _count_problem(schema, raw)
     if "enum" in schema:
         allowed = [str(v) for v in schema["enum"]]
         if raw not in allowed and raw.lower() not in (v.lower() for v in allowed):
@@ -120,8 +130,6 @@ def _text_problem(schema: dict[str, Any], raw: str, wire: str) -> str | None:
     """Why ``raw`` is no value of string parameter ``wire`` that holds a count, an amount or
     a time (the API reads those as numbers and times, and refuses what is none)."""
     text = raw.strip()
-    if wire in COUNT_PARAMS:
-        return _count_problem(schema, text)
     if query_amount(wire):
         try:
             number = Decimal(text)
@@ -137,14 +145,50 @@ def _text_problem(schema: dict[str, Any], raw: str, wire: str) -> str | None:
     return None if parse_time(text, False) is not None else "must be a date or a timestamp"
 
 
-def _count_problem(schema: dict[str, Any], raw: str) -> str | None:
-    """Why ``raw`` is no count: the client's rule (``apispec.ranges.count_minimum``), a
-    whole number of at least the schema's minimum, else 1."""
+def _count_problem(bounds: tuple[int, int | None], raw: str) -> str | None:
+    """Why ``raw`` is no count, page number or offset within ``bounds`` (least, largest): the
+    client's rule (``apispec.ranges.count_bounds``)."""
     text = raw.strip()
     if not text.lstrip("-").isdigit():
         return "must be an integer"
-    least = count_minimum(schema)
-    return None if int(text) >= least else f"must be at least {least}"
+    least, most = bounds
+    if int(text) < least:
+        return f"must be at least {least}"
+    return None if most is None or int(text) <= most else f"must be at most {most}"
+
+
+def _range_problem(params: dict[str, str]) -> tuple[str, str] | None:
+    """(lower bound's wire name, message) of a range of ``params`` that holds no value."""
+    for (low, high), kind in RANGES.items():
+        if low not in params or high not in params:
+            continue
+        a = _end(kind, params[low], False, is_strict(low))
+        b = _end(kind, params[high], True, is_strict(high))
+        problem = range_problem(a, b) if a is not None and b is not None else None
+        if problem is not None:
+            why = "is after" if problem == "backwards" else "leaves no value before"
+            return low, f"{low} ({params[low]}) {why} {high} ({params[high]})"
+    return None
+
+
+def _end(kind: str, raw: str, upper: bool, strict: bool) -> tuple[Any, bool] | None:
+    """A range end's text as its range compares it, and whether it excludes its value."""
+    text = raw.strip()
+    if kind == "number":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        return (number, strict) if number.is_finite() else None
+    if kind == "text":
+        return text.upper(), strict
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return day_bound(date.fromisoformat(text), upper, strict)
+        except ValueError:
+            return None
+    when = parse_time(text, upper)
+    return (when, strict) if when is not None else None
 
 
 def _required_body(schema: dict[str, Any], body: Any) -> str | None:
@@ -190,10 +234,13 @@ async def read_inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str
             if param["required"]:
                 return bad_input(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)
             continue
-        problem = _problem(param["schema"], raw, wire)
+        problem = _problem(param["schema"], raw, wire, op["id"])
         if problem is not None:
             return bad_input(request, op, "INVALID_PARAMETER", f"{wire} {problem}", wire)
         params[wire] = raw
+    empty = _range_problem(params)
+    if empty is not None:
+        return bad_input(request, op, "INVALID_RANGE", f"the range is empty: {empty[1]}", empty[0])
     if op["body"] is not None:
         raw_body = await request.read()
         try:

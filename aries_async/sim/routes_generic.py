@@ -93,7 +93,8 @@ _TICKER = re.compile(r"^/?[A-Z][A-Z0-9.\-]{0,40}$")  # prediction contracts carr
 _LOW = re.compile(r"(?i)^(from|startDate|startTime|since|updatedSince)$|(From|Gte|Gt|After)$")
 _HIGH = re.compile(r"(?i)^(to|endDate|endTime)$|(To|Lte|Lt|Before)$")
 _TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
-_NOT_WINDOW = re.compile(r"(?i)(expir|maturity)")  # dates of the things listed, not of the list
+# dates of the things listed, not of the list; a length in bars (``timeperiod``), no time
+_NOT_WINDOW = re.compile(r"(?i)(expir|maturity|period$)")
 _COUNTS = ("limit", "size", "countback")
 _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
 # Collections of the symbols themselves (an index list, a value or bar per symbol asked): one

@@ -26,6 +26,7 @@ from yarl import URL
 
 from aries_async.apispec import schemas
 from aries_async.apispec.naming import ref_name, variants
+from aries_async.apispec.ranges import RANGES
 
 __all__ = [
     "EXAMPLES",
@@ -90,7 +91,20 @@ def wire_values(op: dict[str, Any]) -> dict[str, str]:
             kind = schema.get("format", schema.get("type"))
             text = next((v for k, v in TEXT_EXAMPLES.items() if wire.startswith(k)), None)
             out[wire] = EXAMPLES.get(kind) or VALUES.get(wire) or text or f"{wire}-1"
+    # The two ends of a range the examples gave: the upper one above the lower, so that the
+    # range holds a value whichever ends exclude theirs (``dateFrom`` with ``dateBefore``).
+    for (low, high), kind in RANGES.items():
+        if low in out and high in out and not {low, high} & given.keys():
+            if kind == "text":
+                out[low], out[high] = "A", "Z"
+            else:
+                out[high] = LATER.get(out[high], out[high])
     return out
+
+
+LATER = {"2025-12-02": "2025-12-09", "1.5": "2.5", "2": "3", "180.5": "190.5"}
+"""The upper end of a range :func:`wire_values` gives the examples to: a later day or a larger
+number than the example, which its lower end keeps (a ticker range: ``A`` to ``Z``)."""
 
 
 def arguments(op: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:

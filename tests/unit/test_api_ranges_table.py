@@ -1,21 +1,22 @@
 """The table of ranges (``apispec.ranges.RANGES``) against the description: every pair of query
 parameters named as the two ends of a range, in every operation, is in it (or in
-``UNORDERED``, with its reason), and each of its pairs is some operation's."""
+``UNORDERED``, with its reason), and each of its pairs is some operation's. A lower bound of one
+kind and an upper bound of another of the same family (``Gte`` and ``Lt``, ``From`` and
+``Before``, ``Min`` and ``Below``) are a range too."""
 
 from __future__ import annotations
 
 import re
 
 from aries_async.apispec import operations
-from aries_async.apispec.ranges import RANGES, UNORDERED
+from aries_async.apispec.ranges import RANGES, UNORDERED, is_strict
 
-ENDS: tuple[tuple[str, str], ...] = (
-    ("From", "To"),
-    ("After", "Before"),
-    ("Gte", "Lte"),
-    ("Gt", "Lt"),
+FAMILIES = (
+    (("From", "After"), ("To", "Before")),
+    (("Gte", "Gt"), ("Lte", "Lt")),
+    (("Min", "Above"), ("Max", "Below")),
 )
-ENDS += (("Min", "Max"), ("Above", "Below"))
+ENDS = tuple((low, high) for lows, highs in FAMILIES for low in lows for high in highs)
 WHOLE = re.compile(r"^(?:from|start(\w*))$")
 
 
@@ -46,9 +47,19 @@ def test_every_range_of_every_operation_is_in_the_table() -> None:
     assert set(RANGES) | set(UNORDERED) == set(found)  # no pair that no operation has
     assert not set(RANGES) & set(UNORDERED)
     assert ("timestampFrom", "timestampTo") in RANGES and ("from", "to") in RANGES
+    assert ("strikePriceGte", "strikePriceLt") in RANGES
+    assert ("dateAfter", "dateTo") in RANGES and ("priceMin", "priceBelow") in RANGES
+
+
+def test_only_the_ends_said_to_exclude_their_value_are_strict() -> None:
+    strict = {"strikePriceGt", "strikePriceLt", "dateAfter", "dateBefore", "priceAbove"}
+    inclusive = {"strikePriceGte", "strikePriceLte", "dateFrom", "dateTo", "priceMin", "from"}
+    assert all(is_strict(wire) for wire in strict)
+    assert not any(is_strict(wire) for wire in inclusive)
 
 
 def test_a_new_pair_would_be_found() -> None:
     # the rule the table is checked by finds what it should, and nothing else
     wires = {"fooGte", "fooLte", "startWhen", "endWhen", "from", "to", "barFrom", "periodEnd"}
     assert _named_pairs(wires) == {("fooGte", "fooLte"), ("startWhen", "endWhen"), ("from", "to")}
+    assert _named_pairs({"fooGt", "fooLte", "fooMin"}) == {("fooGt", "fooLte")}

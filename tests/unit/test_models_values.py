@@ -34,7 +34,7 @@ from aries_async.models.common import (
     parse_datetime,
     parse_decimal,
 )
-from aries_async.models.generated.financials import ShortVolumeResponseResult
+from aries_async.models.generated.etf import EtfHoldingsResponseData
 
 # ---------------------------------------------------------------------------------------------
 # Decimals
@@ -77,16 +77,17 @@ def test_bad_decimal_is_rejected(wire: Any) -> None:
 
 @pytest.mark.parametrize("wire", [0.5, 12.25, -3.5, "12.5", float("inf"), float("nan")])
 def test_an_integer_field_refuses_a_fraction_instead_of_cutting_it(wire: Any) -> None:
-    """An ``int`` field (a volume of a generated model) given a number with a
-    fraction is malformed, as the string ``"12.5"`` is: never cut to ``0`` or ``12``."""
+    """An ``int`` field (a count of a generated model: an ETF's number of holdings) given a
+    number with a fraction is malformed, as the string ``"12.5"`` is: never cut to ``0`` or
+    ``12``."""
     with pytest.raises(cattrs.BaseValidationError):
-        structure({"totalVolume": wire}, ShortVolumeResponseResult)
+        structure({"numberOfHoldings": wire}, EtfHoldingsResponseData)
 
 
 @pytest.mark.parametrize("wire", [12, 12.0, "12", -3.0])
 def test_an_integer_field_takes_a_whole_number_in_any_form(wire: Any) -> None:
-    volume = structure({"totalVolume": wire}, ShortVolumeResponseResult).total_volume
-    assert volume == int(float(wire)) and type(volume) is int
+    count = structure({"numberOfHoldings": wire}, EtfHoldingsResponseData).number_of_holdings
+    assert count == int(float(wire)) and type(count) is int
 
 
 def test_a_boolean_field_stays_a_boolean_beside_the_integer_rule() -> None:

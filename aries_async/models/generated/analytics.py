@@ -127,12 +127,12 @@ class OptionsScreenerItem:
     implied_volatility: Decimal | None = None
     last_price: Decimal | None = None
     logo_url: str | None = None
-    open_interest: int | None = None
+    open_interest: Decimal | None = None
     strike: Decimal | None = None
     symbol: str | None = None
     type: str | None = None
     underlying_symbol: str | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)

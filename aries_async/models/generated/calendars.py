@@ -4,7 +4,7 @@ not edit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -127,7 +127,7 @@ class EconomicsIndicator:
 class GetEconomicsCalendarResponse:
     """The ``GetEconomicsCalendarResponse`` object answered by ``client.calendars.economics()``."""
     events: list[EconomicsCalendarEvent] = attrs.field(factory=list, repr=items_repr)
-    important_dates: list[str] = attrs.field(factory=list, repr=items_repr)
+    important_dates: list[date] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -99,7 +99,7 @@ class Holding:
     isin: str | None = None
     name: str | None = None
     percent: Decimal | None = None
-    share: int | None = None
+    share: Decimal | None = None
     symbol: str | None = None
     value: Decimal | None = None
 
@@ -109,7 +109,7 @@ class Profile:
     """The ``Profile`` object."""
     asset_class: str | None = None
     aum: Decimal | None = None
-    average_volume: int | None = attrs.field(default=None, metadata=wire('avgVolume'))
+    average_volume: Decimal | None = attrs.field(default=None, metadata=wire('avgVolume'))
     cusip: str | None = None
     description: str | None = None
     domicile: str | None = None

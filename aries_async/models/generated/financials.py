@@ -101,7 +101,7 @@ class FinancialRatiosResponse:
 @attrs.frozen(kw_only=True)
 class FinancialRatiosResponseResult:
     """The ``FinancialRatiosResponseResult`` object."""
-    average_volume: int | None = None
+    average_volume: Decimal | None = None
     cash: Decimal | None = None
     cik: str | None = None
     current: Decimal | None = None
@@ -326,10 +326,12 @@ class ShortInterestResponse:
 @attrs.frozen(kw_only=True)
 class ShortInterestResponseResult:
     """The ``ShortInterestResponseResult`` object."""
-    average_daily_volume: int | None = attrs.field(default=None, metadata=wire('avgDailyVolume'))
+    average_daily_volume: Decimal | None = attrs.field(
+        default=None, metadata=wire('avgDailyVolume')
+    )
     days_to_cover: Decimal | None = None
     settlement_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    short_interest: int | None = None
+    short_interest: Decimal | None = None
     ticker: str | None = None
 
 
@@ -345,18 +347,18 @@ class ShortVolumeResponse:
 @attrs.frozen(kw_only=True)
 class ShortVolumeResponseResult:
     """The ``ShortVolumeResponseResult`` object."""
-    adf_short_volume: int | None = None
-    adf_short_volume_exempt: int | None = None
+    adf_short_volume: Decimal | None = None
+    adf_short_volume_exempt: Decimal | None = None
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
-    exempt_volume: int | None = None
-    nasdaq_carteret_short_volume: int | None = None
-    nasdaq_carteret_short_volume_exempt: int | None = None
-    nasdaq_chicago_short_volume: int | None = None
-    nasdaq_chicago_short_volume_exempt: int | None = None
-    non_exempt_volume: int | None = None
-    nyse_short_volume: int | None = None
-    nyse_short_volume_exempt: int | None = None
-    short_volume: int | None = None
+    exempt_volume: Decimal | None = None
+    nasdaq_carteret_short_volume: Decimal | None = None
+    nasdaq_carteret_short_volume_exempt: Decimal | None = None
+    nasdaq_chicago_short_volume: Decimal | None = None
+    nasdaq_chicago_short_volume_exempt: Decimal | None = None
+    non_exempt_volume: Decimal | None = None
+    nyse_short_volume: Decimal | None = None
+    nyse_short_volume_exempt: Decimal | None = None
+    short_volume: Decimal | None = None
     short_volume_ratio: Decimal | None = None
     ticker: str | None = None
-    total_volume: int | None = None
+    total_volume: Decimal | None = None

@@ -52,7 +52,7 @@ class ChartBar:
     trades: int | None = None
     twap: Decimal | None = None
     utc_offset: int | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
     vwap: Decimal | None = None
 
 
@@ -75,7 +75,7 @@ class IndexBarResponseBar:
     start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     start_time: str | None = None
     utc_offset: int | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -107,7 +107,7 @@ class IndexBarsResponseBar:
     open: Decimal | None = None
     start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     start_time: str | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -179,7 +179,7 @@ class IndicesRealtimeIndexValue:
     previous_close_date: str | None = None
     time: str | None = None
     utc_offset: int | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -26,10 +26,10 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class InsiderTransaction:
     """The ``InsiderTransaction`` object."""
-    change: int | None = None
+    change: Decimal | None = None
     filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     name: str | None = None
-    share: int | None = None
+    share: Decimal | None = None
     symbol: str | None = None
     transaction_code: str | None = None
     transaction_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
@@ -48,11 +48,11 @@ class InsiderTransactionsResponse:
 @attrs.frozen(kw_only=True)
 class InstitutionalHolding:
     """The ``InstitutionalHolding`` object."""
-    change: int | None = None
+    change: Decimal | None = None
     cusip: str | None = None
     name: str | None = None
     put_call: str | None = None
-    share: int | None = None
+    share: Decimal | None = None
     symbol: str | None = None
     value: Decimal | None = None
 
@@ -87,9 +87,9 @@ class OwnershipDataResponse:
 @attrs.frozen(kw_only=True)
 class OwnershipRecord:
     """The ``OwnershipRecord`` object."""
-    change: int | None = None
+    change: Decimal | None = None
     filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     name: str | None = None
     percent_of_shares: Decimal | None = None
-    share: int | None = None
+    share: Decimal | None = None
     source: str | None = None

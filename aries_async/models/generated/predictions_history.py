@@ -70,6 +70,6 @@ class PredMdHistoryResponse:
 class PredMdTick:
     """The ``PredMdTick`` object."""
     no_price: Decimal
-    quantity: int
+    quantity: Decimal
     timestamp: datetime
     yes_price: Decimal

@@ -67,7 +67,7 @@ class DailyMarketSummaryResponse:
 
 @attrs.frozen(kw_only=True)
 class Day:
-    """The ``Day`` object."""
+    """The ``Day`` object (also ``PrevDay``)."""
     close: Decimal | None = None
     high: Decimal | None = None
     low: Decimal | None = None
@@ -84,7 +84,7 @@ class LastMinute:
     low: Decimal | None = None
     open: Decimal | None = None
     transactions: int | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
     vwap: Decimal | None = None
 
 
@@ -92,9 +92,9 @@ class LastMinute:
 class LastQuote:
     """The ``LastQuote`` object."""
     ask_price: Decimal | None = None
-    ask_size: int | None = None
+    ask_size: Decimal | None = None
     bid_price: Decimal | None = None
-    bid_size: int | None = None
+    bid_size: Decimal | None = None
     timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
@@ -104,7 +104,7 @@ class LastTrade:
     conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     exchange_id: int | None = None
     price: Decimal | None = None
-    size: int | None = None
+    size: Decimal | None = None
     timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     trade_id: str | None = None
 
@@ -112,25 +112,14 @@ class LastTrade:
 @attrs.frozen(kw_only=True)
 class Min:
     """The ``Min`` object."""
-    accumulated_volume: int | None = None
+    accumulated_volume: Decimal | None = None
     close: Decimal | None = None
     high: Decimal | None = None
     low: Decimal | None = None
     number_of_trades: int | None = None
     open: Decimal | None = None
     timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
-    volume: int | None = None
-    vwap: Decimal | None = None
-
-
-@attrs.frozen(kw_only=True)
-class PrevDay:
-    """The ``PrevDay`` object."""
-    close: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    open: Decimal | None = None
-    volume: int | None = None
+    volume: Decimal | None = None
     vwap: Decimal | None = None
 
 
@@ -160,10 +149,10 @@ class StockLastQuoteResponseResults:
     """The ``StockLastQuoteResponseResults`` object."""
     ask_exchange: int | None = None
     ask_price: Decimal | None = None
-    ask_size: int | None = None
+    ask_size: Decimal | None = None
     bid_exchange: int | None = None
     bid_price: Decimal | None = None
-    bid_size: int | None = None
+    bid_size: Decimal | None = None
     conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     indicators: list[int] = attrs.field(factory=list, repr=items_repr)
     participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
@@ -319,7 +308,7 @@ class UnifiedSnapshotResponseResult:
     market_status: str | None = None
     message: str | None = None
     name: str | None = None
-    open_interest: int | None = None
+    open_interest: Decimal | None = None
     session: OptionSnapshotDayBar | None = None
     ticker: str | None = None
     timeframe: str | None = None
@@ -328,5 +317,6 @@ class UnifiedSnapshotResponseResult:
     value: Decimal | None = None
 
 
+PrevDay = Day
 StockLastTradeResponse = OptionLastTradeResponse
 StockLastTradeResponseResults = OptionLastTradeResponseResults

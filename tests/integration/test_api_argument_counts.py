@@ -1,0 +1,141 @@
+"""The whole-number arguments that count items, number a page or skip items are held to what
+the API documents: a count (``limit``, ``size``, a page size, the tick history's
+``countback``) at least 1, as is a length in bars or a bar's multiplier (the indicators'
+``timeperiod`` and MACD periods, the index bars' ``period``, the aggregates'
+``multiplier``), a page number (0 or 1 first: both taken, docs/uncertain.md) and an offset
+(``skip``) at least 0, and none above its documented largest (the option chain's ``limit`` of
+250, rest.md 13). The client refuses the rest before sending, naming the argument; the
+simulator answers them with a 400 naming the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from aries_async import AriesClient
+from aries_async.errors import BadRequestError, ValidationError
+from aries_async.sim import Simulator
+
+Call = Callable[[AriesClient], Awaitable[Any]]
+
+CHAIN = "/v1/options/snapshot/chain/AAPL"
+TICKS = "/v1/chart/tick-history"
+
+REFUSED: list[tuple[Call, str, str]] = [
+    (lambda c: c.chart.tick_history("AAPL", "1T", countback=-1), "countback", "at least 1"),
+    (lambda c: c.chart.tick_history("AAPL", "1T", countback=0), "countback", "at least 1"),
+    (lambda c: c.analytics.ratings(page=-1), "page", "at least 0"),
+    (lambda c: c.signals.bull_bear_analysis("AAPL", page=-3), "page", "at least 0"),
+    (lambda c: c.etf.holdings(symbol="SPY", skip=-1), "skip", "at least 0"),
+    (lambda c: c.options.chain_snapshot("AAPL", limit=251), "limit", "at most 250"),
+    (lambda c: c.signals.bull_bear_analysis("AAPL", page_size=201), "page_size", "at most 200"),
+    (lambda c: c.calendars.conference_calls(page_size=1001), "page_size", "at most 1000"),
+    (
+        lambda c: c.stocks.aggregates(
+            "AAPL", 1, "day", date(2026, 11, 2), date(2026, 11, 6), limit=50001
+        ),
+        "limit",
+        "at most 50000",
+    ),
+]
+
+
+NOW = 1764806400  # 2025-12-04, Unix seconds
+LENGTHS: list[tuple[Call, str, str]] = [
+    (
+        lambda c: c.technical_analysis.indicator(
+            "AAPL", "D", "sma", NOW - 86400 * 60, NOW, timeperiod=0
+        ),
+        "timeperiod",
+        "at least 1",
+    ),
+    (
+        lambda c: c.technical_analysis.indicator(
+            "AAPL", "D", "macd", NOW - 86400 * 60, NOW, fast_period=-12
+        ),
+        "fast_period",
+        "at least 1",
+    ),
+    (
+        lambda c: c.indices.bars("SPX", "12/22/2025 9:30 am", "12/22/2025 4:00 pm", period=0),
+        "period",
+        "at least 1",
+    ),
+    (
+        lambda c: c.stocks.aggregates("AAPL", 0, "day", date(2026, 11, 2), date(2026, 11, 6)),
+        "multiplier",
+        "at least 1",
+    ),
+]
+REFUSED += LENGTHS
+
+
+@pytest.mark.parametrize(("call", "field", "why"), REFUSED)
+async def test_a_count_page_or_offset_out_of_its_bounds_is_refused_before_sending(
+    aries: AriesClient, sim: Simulator, call: Call, field: str, why: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        await call(aries)
+    assert len(sim.journal) == 0
+    assert raised.value.field == field
+    assert why in str(raised.value)
+
+
+async def test_the_bounds_themselves_are_sent(aries: AriesClient, sim: Simulator) -> None:
+    await aries.chart.tick_history("AAPL", "1T", countback=1)
+    await aries.analytics.ratings(page=0)
+    await aries.analytics.ratings(page=1)
+    await aries.etf.holdings(symbol="SPY", skip=0)
+    await aries.options.chain_snapshot("AAPL", limit=250)
+    await aries.signals.bull_bear_analysis("AAPL", page_size=200)
+    assert len(sim.journal) == 6
+    assert ("limit", "250") in list(sim.journal[4].query)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        (TICKS, {"symbol": "AAPL", "resolution": "1T", "countback": "-1"}, "countback"),
+        ("/v1/analytics/ratings", {"page": "-1"}, "page"),
+        ("/v1/etf/holdings", {"symbol": "SPY", "skip": "-1"}, "skip"),
+        (CHAIN, {"limit": "251"}, "limit"),
+        ("/v1/signals/bull-bear", {"symbols": "AAPL", "pageSize": "201"}, "pageSize"),
+        (
+            "/v1/indicator",
+            {
+                "symbol": "AAPL",
+                "resolution": "D",
+                "indicator": "sma",
+                "from": str(NOW - 86400 * 60),
+                "to": str(NOW),
+                "timeperiod": "0",
+            },
+            "timeperiod",
+        ),
+    ],
+)
+async def test_the_simulator_answers_a_count_out_of_its_bounds_with_a_400(
+    aries: AriesClient, path: str, params: dict[str, str], field: str
+) -> None:
+    with pytest.raises(BadRequestError) as raised:
+        await aries.request("GET", path, params=params)
+    assert raised.value.status == 400 and raised.value.code == "INVALID_PARAMETER"
+    assert field in raised.value.message
+
+
+async def test_the_simulator_answers_the_chain_s_largest_page(aries: AriesClient) -> None:
+    page = await aries.request("GET", CHAIN, params={"limit": "250"})
+    assert isinstance(page, dict) and page["status"] == "OK"
+
+
+async def test_an_indicator_with_its_period_is_answered(aries: AriesClient) -> None:
+    # ``timeperiod`` is a length in bars, no time: the simulator must not read it as the end
+    # of the indicator's window (it did: a 400, "the start of the range is after its end")
+    for period in (1, 14):
+        answer = await aries.technical_analysis.indicator(
+            "AAPL", "D", "sma", NOW - 86400 * 60, NOW, timeperiod=period
+        )
+        assert answer.sma
