@@ -60,6 +60,8 @@ _SWITCHES: dict[str, str | None] = {
     "(no 09:28/15:50 cut-off)",
     "--auction-stops": "take STOP and STOP_LIMIT orders for the auctions (their price "
     "triggers the stop)",
+    "--pattern-prices-in-cents": "chart pattern prices with cents, as the vendors write them "
+    "(not whole dollars)",
     "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
     "--huge-body-chunked": None,
     "--cycle-cursors": None,
@@ -287,6 +289,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         late_auction_orders=args.late_auction_orders,
         auction_stops=args.auction_stops,
         first_page=args.first_page,
+        pattern_prices_in_cents=args.pattern_prices_in_cents,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

@@ -60,6 +60,12 @@ field                              effect
                                    SDK's pagers start) or ``1``; an absent ``page``, or one
                                    below the first, is the first page
                                    Flag: ``--first-page 0|1``.
+``pattern_prices_in_cents``        a chart pattern's prices (``GET /v1/scan/pattern``) come
+                                   with cents, as the vendors write them (False: whole dollars,
+                                   as the description types all but ``aprice`` and ``dprice``
+                                   and the official package's model takes them,
+                                   :mod:`~aries_async.sim.patterns`)
+                                   Flag: ``--pattern-prices-in-cents``.
 =================================  ==============================================================
 """
 
@@ -133,3 +139,4 @@ class VariantFaults(WebsocketFaults):
     late_auction_orders: bool = False
     auction_stops: bool = False
     first_page: int = attrs.field(default=0, validator=attrs.validators.in_((0, 1)))
+    pattern_prices_in_cents: bool = False
