@@ -8,6 +8,9 @@ each with a switch for a server that does otherwise:
   later, before its auction, it is refused as a broker refuses it (a refusing
   acknowledgement, or a 400 with ``rejections_as_http``). ``faults.late_auction_orders``
   (``--late-auction-orders``): taken until the auction itself, and it joins it;
+* no cancel past the cut-off: the order stays in its auction, the cancel refused as one of an
+  ended order is. ``faults.late_auction_cancels`` (``--late-auction-cancels``): cancelled
+  until the auction;
 * an auction order is a market or a limit one: a ``STOP`` or ``STOP_LIMIT`` for an auction
   is a 400 (``INVALID_FIELD``, ``timeInForce``). ``faults.auction_stops``
   (``--auction-stops``): taken, the auction's price triggering its stop.
@@ -31,10 +34,12 @@ from auction_days import (
     new_york,
     order_now,
 )
+from sim_http import SimApi
 
 from aries_async.client import AriesClient
 from aries_async.errors import OrderRejectedError, OrderRejectedHTTPError
-from aries_async.models.orders import OrderRequest, OrderStatus
+from aries_async.models.order_requests import CancelRequest
+from aries_async.models.orders import OrderAck, OrderRequest, OrderStatus
 from aries_async.sim import Simulator
 from aries_async.sim.clock import NEW_YORK
 
@@ -126,3 +131,66 @@ async def test_a_stop_for_the_close_is_triggered_by_its_price_where_the_server_t
     move_to(sim, new_york(15, 16, 1))
     filled = await order_now(aries, ack)
     assert filled.ord_status == OrderStatus.FILLED, filled  # the close is above half the price
+
+
+def _cancel(ack: OrderAck) -> CancelRequest:
+    assert ack.cl_ord_id is not None, ack
+    return CancelRequest(orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="KO", side="BUY")
+
+
+def _cancel_body(ack: OrderAck) -> dict[str, str]:
+    assert ack.cl_ord_id is not None, ack
+    return {
+        "tradingAccountId": ACCOUNT,
+        "origClOrdId": ack.cl_ord_id,
+        "symbol": "KO",
+        "side": "BUY",
+    }
+
+
+@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+async def test_an_auction_order_is_not_cancelled_after_its_cutoff(
+    sim: Simulator,
+    aries: AriesClient,
+    api: SimApi,
+    tif: str,
+    taken: tuple[int, int, int],
+    late: tuple[int, int, int],
+    auction: float,
+) -> None:
+    """The US exchanges take no cancel of an opening or closing auction order after its
+    cut-off (found a defect: the simulator cancelled one a minute before its auction)."""
+    move_to(sim, new_york(*taken))
+    kept = await aries.orders.place(order(tif))
+    dropped = await aries.orders.place(order(tif))
+    assert (await aries.orders.cancel(_cancel(dropped))).success  # before the cut-off
+    move_to(sim, new_york(*late))
+    refused = await aries.orders.cancel(_cancel(kept))
+    assert not refused.success and refused.status == OrderStatus.REJECTED, refused
+    assert "cut-off" in (refused.text or ""), refused
+    sim.state.rejections_as_http = True
+    status, answer = await api.call("POST", "/v1/orders/cancel", json=_cancel_body(kept))
+    assert status == 400 and answer["error"]["code"] == "CANCEL_REJECTED", answer
+    assert "cut-off" in answer["error"]["message"], answer
+    assert (await order_now(aries, kept)).ord_status == OrderStatus.NEW  # still in the auction
+    move_to(sim, auction + 60)
+    assert (await order_now(aries, kept)).ord_status == OrderStatus.FILLED
+    assert (await order_now(aries, dropped)).ord_status == OrderStatus.CANCELED
+
+
+@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+async def test_an_auction_order_is_cancelled_until_its_auction_where_the_server_allows_it(
+    sim: Simulator,
+    aries: AriesClient,
+    tif: str,
+    taken: tuple[int, int, int],
+    late: tuple[int, int, int],
+    auction: float,
+) -> None:
+    sim.faults.late_auction_cancels = True
+    move_to(sim, new_york(*taken))
+    ack = await aries.orders.place(order(tif))
+    move_to(sim, auction - 30)
+    assert (await aries.orders.cancel(_cancel(ack))).success
+    move_to(sim, auction + 60)
+    assert (await order_now(aries, ack)).ord_status == OrderStatus.CANCELED
