@@ -23,12 +23,13 @@ The simulator starts on Thursday 2026-01-15 10:00 New York, the market open.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from auction_days import (
     ACCOUNT,
+    WEEK,
     minute_sim,  # noqa: F401  (the fixture sim: a step a minute)
     move_to,
     new_york,
@@ -40,7 +41,7 @@ from aries_async.client import AriesClient
 from aries_async.errors import OrderRejectedError, OrderRejectedHTTPError
 from aries_async.models.order_requests import CancelRequest
 from aries_async.models.orders import OrderAck, OrderRequest, OrderStatus
-from aries_async.sim import Simulator
+from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.clock import NEW_YORK
 
 
@@ -194,3 +195,40 @@ async def test_an_auction_order_is_cancelled_until_its_auction_where_the_server_
     assert (await aries.orders.cancel(_cancel(ack))).success
     move_to(sim, auction + 60)
     assert (await order_now(aries, ack)).ord_status == OrderStatus.CANCELED
+
+
+async def test_on_an_early_close_the_closing_auction_and_its_cutoff_come_earlier() -> None:
+    """Friday 2026-11-27, the day after Thanksgiving, closes at 13:00: the closing auction is
+    then, and its cut-off 12:50, for placing and for cancelling."""
+
+    def at(hour: int, minute: int) -> float:
+        return datetime(2026, 11, 27, hour, minute, tzinfo=NEW_YORK).timestamp()
+
+    async with (
+        Simulator(
+            clock=ManualClock(at(12, 40)), tick_interval=None, token_ttl=WEEK, step_seconds=60.0
+        ) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as aries,
+    ):
+        move_to(sim, at(12, 49))
+        taken = await aries.orders.place(order("AT_THE_CLOSE"))
+        dropped = await aries.orders.place(order("AT_THE_CLOSE"))
+        assert taken.success and taken.status == OrderStatus.NEW, taken
+        assert (await aries.orders.cancel(_cancel(dropped))).success
+        move_to(sim, at(12, 50))
+        refused = await aries.orders.place(order("AT_THE_CLOSE"))
+        assert not refused.success and refused.status == OrderStatus.REJECTED, refused
+        assert "until 12:50 New York" in (refused.ord_rej_reason or ""), refused
+        move_to(sim, at(12, 55))
+        kept = await aries.orders.cancel(_cancel(taken))
+        assert not kept.success and "12:50" in (kept.text or ""), kept
+        move_to(sim, at(12, 59))
+        assert (await order_now(aries, taken)).ord_status == OrderStatus.NEW  # not before 13:00
+        move_to(sim, at(13, 1))
+        filled = await order_now(aries, taken)
+        assert filled.ord_status == OrderStatus.FILLED, filled
+        assert filled.updated_at == datetime.fromtimestamp(at(13, 0), NEW_YORK)
+        day = datetime.fromtimestamp(at(9, 0), NEW_YORK)
+        bars = await aries.market.bars("KO", "D", day - timedelta(days=1), day + timedelta(days=1))
+        (bar,) = [b for b in bars if b.timestamp.date() == day.date()]
+        assert filled.average_price == bar.close  # the early close's official price
