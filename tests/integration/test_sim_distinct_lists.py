@@ -78,6 +78,8 @@ async def test_an_option_top_list_names_each_contract_once(api: SimApi, path: st
         assert row["symbol"].startswith(row["underlyingSymbol"]), row
         assert row["symbol"].endswith(f"{round(row['strike'] * 1000):08d}"), row
         assert row["expiry"].replace("-", "")[2:] in row["symbol"], row
+        right = row["symbol"][len(row["underlyingSymbol"]) + 6]
+        assert row["type"] == {"C": "call", "P": "put"}[right], row
 
 
 @pytest.mark.parametrize(
