@@ -6,7 +6,8 @@ filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new
 no longer open, or whose ``symbol`` or ``side`` is not the order's (rest.md 6.4 sends the
 original order's; the answer to one that is not is not documented): refused with ``success:
 false`` (or a 400 ``CANCEL_REJECTED`` with ``rejections_as_http``, rest.md 6.1's UNCERTAIN),
-the order left working. An order no longer
+the order left working; so is a cancel of an auction order past its auction's cut-off
+(:func:`~aries_async.sim.auctions.cancel_refusal`). An order no longer
 open, a replace that changes the side or asks for no more than is filled: refused with
 ``success: false`` (or a 400 ``REPLACE_REJECTED`` with ``rejections_as_http``); so is one
 whose unfilled quantity a placement would be refused (buying power, a position to sell or
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from aries_async.sim.auctions import cancel_refusal
 from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
 from aries_async.sim.option_model import parse_osi
 from aries_async.sim.option_quotes import leg_symbol
@@ -185,6 +187,8 @@ def cancel(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     refusal = _misnamed(order, body, side)
     if refusal is None and not order.working:
         refusal = f"order is not open ({order.status})"
+    if refusal is None:  # an auction order past its cut-off stays in the auction
+        refusal = cancel_refusal(order, now, state.faults)
     if refusal is not None:
         if state.rejections_as_http:
             raise OrderRequestError("CANCEL_REJECTED", refusal)

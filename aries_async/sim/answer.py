@@ -8,6 +8,11 @@ answer, a later page continues an earlier one, and pages of any size show the sa
 Each item carries a symbol (the requested ones in turn, else a fixed universe), its reference
 price from the simulator's feed, a time inside the requested window, and for option operations
 a listed contract with its Black-Scholes premium and greeks.
+
+An item stands for one thing where a list holds each thing once: a top list (``/top-``) has at
+most one item per ticker of the universe; the prediction contracts of a list, past the few of
+:data:`CONTRACTS`, are further strikes of their events (``KXFED-26MAR-T4.75``); and a nested
+list of ``securities`` or ``contracts`` names other ones than its parent (the parent's first).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -46,6 +52,10 @@ UNIVERSE = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "AVGO", "JP
 
 CONTRACTS = ("KXFED-26MAR-T4.00", "KXCPI-26FEB-T3.0", "KXGDP-26Q1-T2.0", "KXUNRATE-26MAR-T4.3")
 """The prediction-market contracts an answer is about when the request names none."""
+
+# Nested lists of things, each of which is named once (not the parent's symbol again).
+_INSTRUMENTS = frozenset({"securities", "contracts"})
+_STRIKE = re.compile(r"-T(\d+(?:\.(\d+))?)$")
 
 # Parameters that choose a window onto the collection, not the collection: a continuation or a
 # page size (a page of 10 shows the first 10 items of a page of 25).
@@ -173,7 +183,10 @@ class Answer:
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
         self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
         self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
+        self.ranked = "/top-" in op["path"]
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
+        if self.ranked and not self.chain:  # a top list ranks each ticker once
+            self.total = min(self.total, len(self.symbols))
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
 
@@ -187,16 +200,30 @@ class Answer:
                 return [self.item(i) for i in range(len(self.symbols))]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
+        symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
         return [
             attrs.evolve(
                 item,
                 index=j,
+                symbol=symbols[j],
+                price=item.price if symbols[j] == item.symbol else self.price(symbols[j]),
                 seed=zlib.crc32(f"{name}:{j}".encode(), item.seed),
                 when=item.when - timedelta(days=j),
                 root=False,
             )
             for j in range(count)
         ]
+
+    def _nested_symbol(self, parent: str, name: str, j: int) -> str:
+        """The symbol of item ``j`` of the list ``name`` inside an item about ``parent``: the
+        parent's own, except in a list of instruments, where item ``j`` is another one (the
+        ``j``-th strike of a prediction contract's event; another ticker of the universe)."""
+        if name not in _INSTRUMENTS or j == 0:
+            return parent
+        if self.prediction:
+            return _shifted(parent, j)
+        others = [s for s in UNIVERSE if s != parent]
+        return others[(j - 1) % len(others)]
 
     def choose(self, item: Item, branches: Sequence[frozenset[str]]) -> int:
         """The branch whose constants match a request parameter (else the first)."""
@@ -228,6 +255,10 @@ class Answer:
     def _item(self, index: int, *, root: bool = False) -> Item:
         option = self.chain[index % len(self.chain)] if self.chain else None
         symbol = option.underlying if option else self.symbols[index % len(self.symbols)]
+        if self.prediction and not self.asked:
+            # Past the listed contracts, further strikes of their events: a list names each
+            # contract once, with room between two rounds for an event's nested contracts.
+            symbol = _shifted(symbol, index // len(self.symbols) * NESTED_ITEMS)
         start, end = self.window
         position = (index + 0.5) / max(self.total, 1)
         if self.descending:
@@ -299,3 +330,16 @@ class Answer:
                 )
             )
         return contracts
+
+
+def _shifted(ticker: str, steps: int) -> str:
+    """The prediction contract ``steps`` strikes above ``ticker`` in its event (a quarter, or a
+    half for a strike of one decimal: ``KXFED-26MAR-T4.00`` and 2: ``KXFED-26MAR-T4.50``);
+    ``ticker`` itself when it names no strike."""
+    named = _STRIKE.search(ticker)
+    if named is None or steps == 0:
+        return ticker
+    places = len(named.group(2) or "")
+    step = Decimal("0.25") if places >= 2 else Decimal("0.5") if places == 1 else Decimal(1)
+    strike = Decimal(named.group(1)) + step * steps
+    return f"{ticker[: named.start()]}-T{strike:.{places}f}"

@@ -67,6 +67,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``, else refused: no request would match 
     --whole-shares-only                         refuse fractional stock quantities
     --order-fields sdk|docs                     returned orders' securityType, category and
                                                 exDestination as the SDK or the docs word them
+    --pattern-prices-in-cents                   chart pattern prices with cents, not whole dollars
     --revoke-tokens-after N                     revoke every token after N API requests
     --history-stuck-continuation                bars pages name their own first bar as nextTime
     --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer

@@ -26,6 +26,7 @@ receive the same context object. Its API is stable; the websocket module relies 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -156,6 +157,8 @@ class SimContext:
         journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
             (:class:`RecordedRequest`).
         stopping: set when the simulator stops (requests a fault leaves unanswered end then).
+        ticked_at: the time the books stand at (the last tick's end): behind the clock after
+            a :class:`~aries_async.sim.clock.ManualClock` was moved by itself.
     """
 
     clock: Clock
@@ -172,8 +175,10 @@ class SimContext:
     ws_tokens: Counter[str] = attrs.Factory(Counter)
     authenticated_requests: int = 0
     stopping: asyncio.Event = attrs.Factory(asyncio.Event)
+    ticked_at: float = -math.inf
 
     def __attrs_post_init__(self) -> None:
+        self.ticked_at = self.clock.now()  # the books start at the clock
         # A price set for a test moves the market as it stands at the clock: the days the
         # books have not started yet, the orders whose sessions have ended, first.
         self.feed.catch_up = self.tick
@@ -189,17 +194,20 @@ class SimContext:
         enforced = self.faults.scope_enforcement != "none"
         return self.auth.check_token(token, scopes if enforced else ())
 
-    def tick(self) -> int:
-        """Advance watched symbols to the clock (matching runs on each step), then expire the
-        orders whose session has ended by now; returns the steps taken. Each trading day's
-        open on the way starts that day on the books between the steps before it, which
-        belong to the day before, and the steps from it on."""
+    def tick(self, until: float | None = None) -> int:
+        """Advance watched symbols to ``until`` (default: the clock; matching runs on each
+        step), then expire the orders whose session has ended by then; returns the steps
+        taken. Each trading day's open on the way starts that day on the books between the
+        steps before it, which belong to the day before, and the steps from it on. A time
+        before :attr:`ticked_at` (where the books stand) has nothing left to do."""
+        end = self.clock.now() if until is None else until
         steps = 0
-        while (opens := self.state.next_open) <= self.clock.now():
+        while (opens := self.state.next_open) <= end:
             steps += self.feed.advance_before(opens)
             self.state.start_days(opens)
-        steps += self.feed.advance_to()
-        self.state.expire_due()
+        steps += self.feed.advance_to(end)
+        self.state.expire_due(end)
+        self.ticked_at = max(self.ticked_at, end)
         return steps
 
     def catch_up(self) -> None:

@@ -58,8 +58,12 @@ _SWITCHES: dict[str, str | None] = {
     "nets against the shares held)",
     "--late-auction-orders": "take AT_THE_OPENING/AT_THE_CLOSE orders until their auction "
     "(no 09:28/15:50 cut-off)",
+    "--late-auction-cancels": "cancel AT_THE_OPENING/AT_THE_CLOSE orders until their auction "
+    "(no cancel refused past the cut-off)",
     "--auction-stops": "take STOP and STOP_LIMIT orders for the auctions (their price "
     "triggers the stop)",
+    "--pattern-prices-in-cents": "chart pattern prices with cents, as the vendors write them "
+    "(not whole dollars)",
     "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
     "--huge-body-chunked": None,
     "--cycle-cursors": None,
@@ -285,8 +289,10 @@ def build_faults(args: argparse.Namespace) -> Faults:
         order_fields=args.order_fields,
         short_sale_while_long=args.short_sale_while_long,
         late_auction_orders=args.late_auction_orders,
+        late_auction_cancels=args.late_auction_cancels,
         auction_stops=args.auction_stops,
         first_page=args.first_page,
+        pattern_prices_in_cents=args.pattern_prices_in_cents,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

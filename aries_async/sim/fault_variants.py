@@ -50,6 +50,11 @@ field                              effect
                                    False: refused from 09:28 or 15:50 New York,
                                    :mod:`~aries_async.sim.auctions`)
                                    Flag: ``--late-auction-orders``.
+``late_auction_cancels``           an ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` order may be
+                                   cancelled until its auction (the spec does not say; False:
+                                   a cancel past the cut-off is refused, as the US exchanges
+                                   refuse it; ``late_auction_orders`` lifts it too)
+                                   Flag: ``--late-auction-cancels``.
 ``auction_stops``                  a ``STOP`` or ``STOP_LIMIT`` order for an auction is taken,
                                    the auction's price triggering its stop (the spec does not
                                    say; False: a 400 ``INVALID_FIELD``)
@@ -60,6 +65,12 @@ field                              effect
                                    SDK's pagers start) or ``1``; an absent ``page``, or one
                                    below the first, is the first page
                                    Flag: ``--first-page 0|1``.
+``pattern_prices_in_cents``        a chart pattern's prices (``GET /v1/scan/pattern``) come
+                                   with cents, as the vendors write them (False: whole dollars,
+                                   as the description types all but ``aprice`` and ``dprice``
+                                   and the official package's model takes them,
+                                   :mod:`~aries_async.sim.patterns`)
+                                   Flag: ``--pattern-prices-in-cents``.
 =================================  ==============================================================
 """
 
@@ -131,5 +142,7 @@ class VariantFaults(WebsocketFaults):
     order_fields: str = attrs.field(default="sdk", validator=attrs.validators.in_(ORDER_FIELDS))
     short_sale_while_long: bool = False
     late_auction_orders: bool = False
+    late_auction_cancels: bool = False
     auction_stops: bool = False
     first_page: int = attrs.field(default=0, validator=attrs.validators.in_((0, 1)))
+    pattern_prices_in_cents: bool = False

@@ -246,7 +246,9 @@ class Feed:
         the market sockets get the move as a step of the walk, which goes on from there.
         The market first catches up to the clock (:attr:`catch_up`): in a simulator whose
         clock has passed a trading day's open since it last ticked, that day starts on the
-        books before the move, and what the move fills is that day's.
+        books before the move, and what the move fills is that day's. The catch-up is one
+        jump, every step due at once (after a clock moved by hours by hand,
+        ``await sim.advance_async(0)`` first replays them in slices instead).
 
         Returns:
             The symbol's snapshot after the move.

@@ -125,6 +125,11 @@ RULES: tuple[_Row, ...] = (
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
     (r"^(ticker|optionSymbol|contract)$", "", ("string",), _r(osi_or_symbol)),
+    # a row of an option top list is a contract (its underlying is underlyingSymbol)
+    (r"^symbol$", "", ("string",),
+     _r(lambda a, it: it.option.osi if it.option is not None and a.ranked else it.symbol)),
+    (r"^type$", "", ("string",),
+     _r(lambda a, it: put_call(a, it) if it.option is not None and a.ranked else None)),
     (r"^T$|^(?i:symbol|underlyingSymbol|targetTicker|acquirerTicker|fromSymbol|"
      r"historicalDataSymbol|searchKey|composite_ticker|identifier|underlying)$", "", ("string",),
      _r(lambda a, it: it.symbol)),

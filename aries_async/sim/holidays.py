@@ -7,8 +7,12 @@ May), Juneteenth, Independence Day, Labor Day (first Monday of September), Thank
 the Friday before, on a Sunday on the Monday after (named "... (observed)"), except New Year's
 Day on a Saturday, which is not observed (the exchange does not close on the last day of the
 year before). Early closes at 13:00: the day after Thanksgiving, and July 3 and December 24
-when they fall Monday to Thursday (the day before the holiday itself; December 24 is named
-"Christmas Eve", the others after their holiday).
+when they fall Monday to Thursday (the day before the holiday itself).
+
+An early close is a trading day, not a holiday: its row carries the day's hours
+(:data:`EARLY_CLOSE`, rest.md 11) and the name the exchange publishes for it ("Day before
+Independence Day", "Day after Thanksgiving", "Christmas Eve"), never the name of the closed day
+next to it, so that a bot matching rows by name does not take it for a closed day.
 """
 
 from __future__ import annotations
@@ -77,10 +81,10 @@ def holidays(year: int) -> tuple[Holiday, ...]:
         ("Memorial Day", _nth_weekday(year, 5, 0, -1), ""),
         ("Labor Day", _nth_weekday(year, 9, 0, 1), ""),
         ("Thanksgiving Day", thanksgiving, ""),
-        ("Thanksgiving Day", thanksgiving + timedelta(days=1), EARLY_CLOSE),
+        ("Day after Thanksgiving", thanksgiving + timedelta(days=1), EARLY_CLOSE),
     ]
     for name, eve in (
-        ("Independence Day", date(year, 7, 3)),
+        ("Day before Independence Day", date(year, 7, 3)),
         ("Christmas Eve", date(year, 12, 24)),
     ):
         if eve.weekday() < 4:

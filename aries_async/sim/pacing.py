@@ -11,6 +11,13 @@ run between them: other requests are answered meanwhile, at the time the clock h
 It ends where ``advance()`` would: a tick at each slice's end leaves the books as a long
 advance does (each trading day's open starts the day between its steps,
 :meth:`~aries_async.sim.context.SimContext.tick`).
+
+A clock moved by itself (``sim.clock.advance(3600)``, ``sim.clock.set(...)``) leaves the books
+behind it. ``advance_async()`` first replays that time in slices too (the clock stays where
+it was moved meanwhile), then moves on: the hours a test skipped by hand reach the sockets
+slice by slice, not in one burst. ``advance()``, ``step()``, ``Feed.set_price()`` and any
+request that finds a day opened or an order due catch up at once instead (a jump: every step
+in one go, the books the same).
 """
 
 from __future__ import annotations
@@ -73,19 +80,24 @@ class SimTime:
             raise ValueError("time only moves forward")
         end = clock.now() + seconds
         feed = self.context.feed
-        steps = self.context.tick()  # what is already due, as advance() would run it
+        steps = 0
         span = math.inf
-        while clock.now() < end:
+        # The time the clock was moved by itself first (the books stand behind it), then on.
+        while (books := self.context.ticked_at) < clock.now() or clock.now() < end:
             most = MAX_SLICE_STEPS * feed.step_seconds / max(1, len(feed.watched))
             span = min(span, most)
             started = time.perf_counter()
-            clock.set(min(end, clock.now() + max(span, feed.step_seconds)))
-            steps += self.context.tick()
+            to = books + max(span, feed.step_seconds)
+            if books < clock.now():
+                steps += self.context.tick(min(to, clock.now()))
+            else:
+                clock.set(min(end, to))
+                steps += self.context.tick()
             spent = time.perf_counter() - started
             # Aim the next slice at the budget: shorter after a dear one, longer after a cheap one.
             span = span * min(2.0, SLICE_BUDGET / spent) if spent > 0 else math.inf
             await asyncio.sleep(0)
-        return steps
+        return steps + self.context.tick()  # what is due now, when no time had to pass
 
     def step(self) -> int:
         """Run the feed and matching up to the clock's current time now."""

@@ -23,6 +23,8 @@ one that answers from the description alone.
   token); the token is absent on the last page. Other list answers carry :data:`LIST_SIZE`
   items, or as many as a ``limit``/``size``/``countback`` parameter asks (at most
   :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
+* A chart pattern's points (``getTechnicalPatterns``) get prices a trade can use
+  (:mod:`~aries_async.sim.patterns`).
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
 * A contract named by ``optionContract`` (its snapshot) that is no option ticker is a 400
   naming the field; one of another underlying, or that stopped trading, a 404
@@ -46,6 +48,7 @@ from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.option_quotes import contract_unknown
 from aries_async.sim.page_tokens import offset_of, token_of
+from aries_async.sim.patterns import fill_points
 from aries_async.sim.responses import (
     Handler,
     context_of,
@@ -246,6 +249,8 @@ def _handler(op_id: str) -> Handler:
         if bad is not None:
             return bad
         body = _generator(op["id"])(answer, answer.root, 0)
+        if op["id"] == "getTechnicalPatterns":  # prices tied together, as a trade reads them
+            fill_points(answer, body, ctx.faults.pattern_prices_in_cents)
         if ctx.faults.unknown_fields:
             body = with_unknown_fields(body)
         return json_response(body, op["response"]["status"])

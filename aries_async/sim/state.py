@@ -391,8 +391,9 @@ class State(Ledger):
         now = self.clock.now()
         return self.matcher.expiry_due(now) or settlement_due(self, now)
 
-    def expire_due(self) -> None:
-        """Expire every working order whose session has ended by the clock, and settle
-        every option position whose contract has."""
-        self.matcher.expire_due(self.clock.now())
-        settle_expired(self, self.clock.now())
+    def expire_due(self, at: float | None = None) -> None:
+        """Expire every working order whose session has ended by ``at`` (default: the clock),
+        and settle every option position whose contract has."""
+        now = self.clock.now() if at is None else at
+        self.matcher.expire_due(now)
+        settle_expired(self, now)

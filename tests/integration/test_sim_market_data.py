@@ -18,7 +18,7 @@ from spec_check import check_answer, official_client
 
 from aries_async import AriesClient
 from aries_async.apispec import operations_by_id
-from aries_async.sim import Simulator
+from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.generic_inputs import DOCUMENTED_DEFAULTS, defaults_of
 from aries_async.sim.routes_generic import PAGED_TOTAL
 from aries_async.sim.threaded import ThreadedSimulator
@@ -242,6 +242,27 @@ async def test_the_christmas_eve_early_close_is_not_called_christmas(api: SimApi
     assert eve is not None and eve[1] == "09:30-13:00", names  # a Thursday: an early close
     assert eve[0] == "Christmas Eve"
     assert names["2026-12-25"] == ("Christmas", "")
+
+
+async def test_an_early_close_is_named_as_the_exchange_names_it_not_as_its_holiday(
+    http: Any,
+) -> None:
+    # 2028: July 3 is a Monday (an early close before the holiday), as is Christmas Eve's
+    # 2029, and the day after Thanksgiving always is one.
+    start = datetime(2028, 1, 10, 15, tzinfo=UTC).timestamp()
+    async with Simulator(clock=ManualClock(start), tick_interval=None) as sim:
+        status, body = await SimApi(sim, http).call("GET", "/v1/market/holiday")
+    assert status == 200, body
+    days = {h["atDate"]: (h["eventName"], h["tradingHour"]) for h in body["holidays"]}
+    assert days["2028-07-03"] == ("Day before Independence Day", "09:30-13:00")
+    assert days["2028-07-04"] == ("Independence Day", "")
+    assert days["2028-11-23"] == ("Thanksgiving Day", "")
+    assert days["2028-11-24"] == ("Day after Thanksgiving", "09:30-13:00")
+    assert days["2029-07-03"] == ("Day before Independence Day", "09:30-13:00")
+    assert days["2029-12-24"] == ("Christmas Eve", "09:30-13:00")
+    closed = {name for name, hours in days.values() if not hours}
+    early = {name for name, hours in days.values() if hours}
+    assert not closed & early, early  # no name is both a closed day's and an early close's
 
 
 async def test_tick_history_without_countback_counts_back_the_documented_300(

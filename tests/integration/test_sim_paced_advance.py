@@ -98,6 +98,59 @@ async def test_it_ends_with_the_books_advance_would_leave() -> None:
         await whole.stop()
 
 
+async def test_hours_the_clock_was_moved_by_hand_are_replayed_in_slices_too(
+    sim: Simulator,
+) -> None:
+    """A test that moved the ``ManualClock`` itself and then calls ``advance_async()``: the
+    hours the books have not walked are replayed in slices as well (found a defect: its first
+    tick ran them all before the loop's first turn, 180,000 steps at once, every quote of
+    the hours queued for each socket in one go)."""
+    assert isinstance(sim.clock, ManualClock)
+    start = sim.clock.now()
+    sim.clock.advance(HOURS)  # by hand: the books stay at the start
+    heard = 0
+
+    def count(_: object) -> None:
+        nonlocal heard
+        heard += 1
+
+    sim.feed.listen(count)
+    bursts: list[int] = []
+    advancing = asyncio.create_task(sim.advance_async(60.0))
+    while not advancing.done():
+        bursts.append(heard)
+        heard = 0
+        await asyncio.sleep(0)
+    steps = await advancing
+    bursts.append(heard)
+    assert steps == sum(bursts) == len(WATCHED) * int((HOURS + 60) / sim.feed.step_seconds)
+    assert max(bursts) <= MAX_SLICE_STEPS + len(WATCHED), bursts
+    assert sim.clock.now() == start + HOURS + 60
+
+
+async def test_after_a_move_by_hand_it_ends_with_the_books_advance_would_leave() -> None:
+    """Across the close and the next open, moved by hand first: as one ``advance()``."""
+    paced, whole = await _busy(20), await _busy(20)
+    try:
+        for sim in (paced, whole):
+            limit = sim.feed.quote("AAPL").bid_price - 1
+            order = {"tradingAccountId": "TEST-SIM-001", "symbol": "AAPL", "side": "BUY"}
+            order |= {"type": "LIMIT", "qty": "10", "price": str(limit), "timeInForce": "DAY"}
+            assert sim.state.place(order)["success"]
+        assert isinstance(paced.clock, ManualClock)
+        paced.clock.advance(24 * 3600.0)
+        assert await paced.advance_async(60.0) == whole.advance(24 * 3600.0 + 60.0)
+        for symbol in ("AAPL", "KO", WATCHED[19]):
+            assert paced.feed.quote(symbol) == whole.feed.quote(symbol)
+        assert paced.state.next_open == whole.state.next_open
+        assert paced.state.snapshot("TEST-SIM-001") == whole.state.snapshot("TEST-SIM-001")
+        (placed,) = paced.state.orders["TEST-SIM-001"]
+        assert placed.status in ("FILLED", "EXPIRED")  # its day ended on the way
+    finally:
+        await paced.stop()
+        await whole.stop()
+
+
 async def test_it_needs_a_manual_clock() -> None:
     async with Simulator(seed=0, tick_interval=None) as sim:
         with pytest.raises(TypeError, match="ManualClock"):

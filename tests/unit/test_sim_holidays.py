@@ -19,7 +19,7 @@ PUBLISHED: tuple[tuple[str, str, str], ...] = (
     ("Independence Day (observed)", "2026-07-03", ""),
     ("Labor Day", "2026-09-07", ""),
     ("Thanksgiving Day", "2026-11-26", ""),
-    ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
+    ("Day after Thanksgiving", "2026-11-27", "09:30-13:00"),
     ("Christmas Eve", "2026-12-24", "09:30-13:00"),
     ("Christmas", "2026-12-25", ""),
     ("New Year's Day", "2027-01-01", ""),
@@ -31,7 +31,7 @@ PUBLISHED: tuple[tuple[str, str, str], ...] = (
     ("Independence Day (observed)", "2027-07-05", ""),
     ("Labor Day", "2027-09-06", ""),
     ("Thanksgiving Day", "2027-11-25", ""),
-    ("Thanksgiving Day", "2027-11-26", "09:30-13:00"),
+    ("Day after Thanksgiving", "2027-11-26", "09:30-13:00"),
     ("Christmas (observed)", "2027-12-24", ""),
 )
 
@@ -48,11 +48,11 @@ def test_a_later_year_has_its_holidays_and_early_closes() -> None:
     assert days["2028-04-14"][0] == "Good Friday"
     assert days["2028-05-29"][0] == "Memorial Day"
     assert days["2028-06-19"][0] == "Juneteenth National Independence Day"
-    assert days["2028-07-03"] == ("Independence Day", "09:30-13:00")  # a Monday: early close
+    assert days["2028-07-03"] == ("Day before Independence Day", "09:30-13:00")  # a Monday
     assert days["2028-07-04"] == ("Independence Day", "")
     assert days["2028-09-04"][0] == "Labor Day"
     assert days["2028-11-23"] == ("Thanksgiving Day", "")
-    assert days["2028-11-24"] == ("Thanksgiving Day", "09:30-13:00")
+    assert days["2028-11-24"] == ("Day after Thanksgiving", "09:30-13:00")
     assert days["2028-12-25"] == ("Christmas", "")
     assert "2028-12-24" not in days  # a Sunday
     assert not is_trading_day(date(2028, 4, 14))
