@@ -15,7 +15,8 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
 * :data:`COUNT_PARAMS`, :data:`LENGTH_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS`
   are the whole-number parameters that say how many items to answer, how many bars a period
   spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
-  (:data:`COUNT_MAXIMA`: the documented largest).
+  (:data:`COUNT_MAXIMA`: the documented largest; :data:`ZERO_MEANS_DEFAULT`: the counts that
+  take 0).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "PAGE_PARAMS",
     "RANGES",
     "UNORDERED",
+    "ZERO_MEANS_DEFAULT",
     "count_bounds",
     "count_minimum",
     "day_bound",
@@ -165,11 +167,18 @@ def count_minimum(schema: dict[str, object]) -> int:
     return minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1
 
 
+ZERO_MEANS_DEFAULT = frozenset({("getHistory", "limit"), ("search", "perPage")})
+"""(operation id, wire name) of the counts for which the API documents ``0`` as "the default"
+(finance-dev: "0 or omitted means 10000", "... means 20"): at least 0."""
+
+
 def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
     """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
     (:func:`count_minimum`), a length or multiplier (1), a page number or an offset (0), with
     its documented largest (:data:`COUNT_MAXIMA`); None when it is none of these."""
-    if wire in COUNT_PARAMS:
+    if (op_id, wire) in ZERO_MEANS_DEFAULT:
+        least = 0
+    elif wire in COUNT_PARAMS:
         least = count_minimum(schema)
     elif wire in LENGTH_PARAMS and schema.get("type") == "integer":
         least = 1

@@ -32,6 +32,7 @@ from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
 from aries_async.apispec.ranges import (
     RANGES,
+    ZERO_MEANS_DEFAULT,
     count_bounds,
     day_bound,
     is_strict,
@@ -45,6 +46,9 @@ __all__ = ["DOCUMENTED_DEFAULTS", "bad_input", "defaults_of", "parse_time", "rea
 DOCUMENTED_DEFAULTS: dict[str, dict[str, str]] = {
     "getTickHistory": {"countback": "300"},  # rest.md 9b
     "getOptionChainSnapshot": {"order": "asc"},  # rest.md 13: asc default
+    # finance-dev's parameter docs: "0 or omitted means 20", "... means 10000"
+    "search": {"perPage": "20"},
+    "getHistory": {"limit": "10000"},
 }
 """Operation id -> wire name -> the value an absent parameter takes."""
 
@@ -229,7 +233,10 @@ async def read_inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str
     for param in op["params"]:
         wire = param["wire"]
         source = request.match_info if param["in"] == "path" else request.query
-        raw = source.get(wire) or defaults.get(wire)
+        raw = source.get(wire)
+        if raw is not None and raw.strip() == "0" and (op["id"], wire) in ZERO_MEANS_DEFAULT:
+            raw = None  # "0 or omitted means ..."
+        raw = raw or defaults.get(wire)
         if raw is None or raw == "":
             if param["required"]:
                 return bad_input(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)

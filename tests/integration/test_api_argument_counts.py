@@ -139,3 +139,22 @@ async def test_an_indicator_with_its_period_is_answered(aries: AriesClient) -> N
             "AAPL", "D", "sma", NOW - 86400 * 60, NOW, timeperiod=period
         )
         assert answer.sma
+
+
+async def test_a_zero_the_api_documents_as_its_default_is_sent_and_answered(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    """finance-dev documents ``0`` for the prediction venue's search ``perPage`` ("0 or
+    omitted means 20") and history ``limit`` ("0 or omitted means 10000"): a value the API
+    takes, so it is sent, and the simulator answers it as the default; below 0 is refused."""
+    zero = await aries.predictions.markets.search(per_page=0)
+    symbol = "KXFED-26MAR-T4.50"
+    ticks = await aries.predictions.history.history(symbol, limit=0)
+    sent = [dict(r.query) for r in sim.journal]
+    assert [sent[0].get("perPage"), sent[1].get("limit")] == ["0", "0"]
+    assert zero.data is not None and len(zero.data.hits or []) == 20
+    default = await aries.predictions.history.history(symbol)
+    assert ticks.data is not None and default.data is not None
+    assert len(ticks.data.ticks or []) == len(default.data.ticks or []) > 5
+    with pytest.raises(ValidationError, match="at least 0"):
+        await aries.predictions.history.history(symbol, limit=-1)
