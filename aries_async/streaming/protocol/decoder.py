@@ -1,6 +1,11 @@
 """One pass from a websocket frame to typed events (NDJSON split, orjson, model); malformed
 lines are counted and logged, unknown messages become
-:class:`~aries_async.models.events.UnknownEvent`."""
+:class:`~aries_async.models.events.UnknownEvent`.
+
+Numbers are read as a REST answer's are (:func:`aries_async.http.decode.loads`): a frame
+holding a run of 16 digits and points, a number a float may not hold, is read exactly (every
+number with a fraction a ``Decimal`` of the digits sent, which the models take as they take a
+float); the rest, nearly every frame, by orjson."""
 
 from __future__ import annotations
 
@@ -8,8 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
-
+from aries_async.http.decode import loads
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
 from aries_async.models.events import (
@@ -32,7 +36,7 @@ from aries_async.models.events import (
 __all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
-_loads = orjson.loads
+_loads = loads
 _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
@@ -123,7 +127,7 @@ class Decoder:
                         )
                         self.lines += 1
                         return [update]
-            except (KeyError, TypeError, orjson.JSONDecodeError):
+            except (KeyError, TypeError, ValueError):  # ValueError: not JSON
                 pass
         parsed = self.parse(frame)
         out: list[Any] = []
@@ -177,33 +181,30 @@ class Decoder:
         """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
         JSON is counted in :attr:`malformed`, logged and left out."""
         parsed: list[Any]
+        if isinstance(frame, str):  # the exact-number check reads bytes
+            frame = frame.encode()
         try:
             # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
             # frame of several lines is a JSON array once its newlines become commas: one
             # parse call per frame. If any line is bad, _slow parses line by line instead.
-            if isinstance(frame, str):
-                if "\n" in frame:
-                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
-                else:
-                    parsed = [_loads(frame)]
-            elif _NEWLINE in frame:
+            if _NEWLINE in frame:
                 parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
             else:
                 parsed = [_loads(frame)]
-        except orjson.JSONDecodeError:
+        except ValueError:  # orjson's and the exact reader's errors
             parsed = self._slow(frame)
         self.lines += len(parsed)
         return parsed
 
-    def _slow(self, frame: str | bytes) -> list[Any]:
+    def _slow(self, frame: bytes) -> list[Any]:
         lines = frame.splitlines()
         parsed: list[Any] = []
         for line in lines:
             if not line.strip():
                 continue
             try:
-                parsed.append(orjson.loads(line))
-            except orjson.JSONDecodeError:
+                parsed.append(_loads(line))
+            except ValueError:
                 self.malformed += 1
                 log.warning(
                     "skipping a malformed stream line (%d so far): %.80r", self.malformed, line
