@@ -106,8 +106,8 @@ class ChartDecoder(Decoder):
         """Converts the bid and ask of the chart quotes of a frame or read in one batch."""
         convert_chart_prices(messages)
 
-    def _decode(self, frame: str | bytes) -> list[Any]:
-        parsed = self.parse(frame)
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         for message in parsed:

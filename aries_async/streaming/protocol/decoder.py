@@ -13,7 +13,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aries_async.http.decode import loads
+import orjson
+
+from aries_async.http.decode import exact_needed, loads
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
 from aries_async.models.events import (
@@ -36,7 +38,7 @@ from aries_async.models.events import (
 __all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
-_loads = loads
+_loads, _plain_loads = loads, orjson.loads
 _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
@@ -110,13 +112,15 @@ class Decoder:
             self.convert_prices(out)
         return out
 
-    def _decode(self, frame: str | bytes) -> list[Any]:
-        """:meth:`feed` without the batch conversion of the quotes' prices."""
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        """:meth:`feed` without the batch conversion of the quotes' prices; ``plain``: the
+        frame holds no number a float may not hold (it was looked for already)."""
         if type(frame) is bytes and _NEWLINE not in frame:
             # One line (a busy stream's usual frame, as the socket hands it over): the fast
             # path of the loop below, without the loop.
             try:
-                message = _loads(frame)
+                read = _plain_loads if plain or not exact_needed(frame) else _loads
+                message = read(frame)
                 payload = message["payload"]
                 if payload["action"] == "update" and message["type"] == "event":
                     data = payload["data"]
@@ -129,7 +133,7 @@ class Decoder:
                         return [update]
             except (KeyError, TypeError, ValueError):  # ValueError: not JSON
                 pass
-        parsed = self.parse(frame)
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         updates = _UPDATE_TYPES
@@ -171,26 +175,32 @@ class Decoder:
         # converted once for the read, a batch even when every frame holds one quote.
         decode = self._decode
         out: list[Any] = []
+        # One look for a long number in the read rather than one a frame (the bytes joined
+        # at memory speed: the look's cost is mostly its calls); a read holding one leaves
+        # each frame to look for itself.
+        plain = not exact_needed(b"".join(frames))
         for frame in frames:
-            out += decode(frame)
+            out += decode(frame, plain)
         if len(out) > 1:
             self.convert_prices(out)
         return out
 
-    def parse(self, frame: str | bytes) -> list[Any]:
+    def parse(self, frame: str | bytes, plain: bool = False) -> list[Any]:
         """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
-        JSON is counted in :attr:`malformed`, logged and left out."""
+        JSON is counted in :attr:`malformed`, logged and left out. ``plain``: the frame holds
+        no number a float may not hold (it was looked for already)."""
         parsed: list[Any]
         if isinstance(frame, str):  # the exact-number check reads bytes
             frame = frame.encode()
+        read = _plain_loads if plain else loads
         try:
             # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
             # frame of several lines is a JSON array once its newlines become commas: one
             # parse call per frame. If any line is bad, _slow parses line by line instead.
             if _NEWLINE in frame:
-                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+                parsed = read(b"[" + frame.strip().replace(b"\n", b",") + b"]")
             else:
-                parsed = [_loads(frame)]
+                parsed = [read(frame)]
         except ValueError:  # orjson's and the exact reader's errors
             parsed = self._slow(frame)
         self.lines += len(parsed)
