@@ -37,6 +37,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from aries_async.models._envelopes import closed_keys, unknown_keys
 from aries_async.models._lists import is_list, list_hook_factory
 from aries_async.models._values import number_decimal, parse_whole
 from aries_async.models.common import (
@@ -296,6 +297,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
                 **overrides,
             )
         detailed: list[_Hook] = []
+        known = closed_keys(cls)
 
         def structure_model(value: Any, type_: Any) -> Any:
             if value.__class__ is cls:  # read from the body already (models/_reader.py)
@@ -303,6 +305,9 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
             if value.__class__ is not dict and not isinstance(value, Mapping):
                 # cattrs would read a string's fields with ``in`` and build an empty model.
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
+            if known is not None and value and known.isdisjoint(value):
+                # no empty model of an object in a shape this client does not know
+                raise ValueError(unknown_keys(dict(value), known))
             if fast is not None:
                 try:
                     return fast(value, type_)

@@ -6,11 +6,19 @@ positions) or sends it as ``null``; both read as no items. An answer in another 
 every key unknown and so ignored: a bot told it holds nothing buys again. So an answer object
 that carries keys, none of which its model (or its list's envelope) knows, is refused, the
 keys that came named in the message; ``{}`` is an answer with everything left out.
+
+The same holds for every object within an answer that is read as a model (an order's legs, a
+user's account application, the items of a list): the spec describes each with named fields,
+every one of which a server may leave out (rest.md: ``omitempty``), so ``{}`` reads as the
+model with nothing set, and an object of keys none of which the model names is in a shape
+this client does not know. The converter checks every model object it reads
+(:func:`closed_keys`, :func:`unknown_keys`), the top-level one included; an open model (one
+that keeps the keys it does not name, ``__wire_extra__``) takes any key, and a model without
+fields has none to look for.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,30 +26,21 @@ import attrs
 
 from aries_async.models.common import field_wire_name, wire_case
 
-__all__ = ["check_answer", "listed"]
+__all__ = ["closed_keys", "listed", "unknown_keys"]
 
 
-@functools.cache
-def _known(cls: type) -> frozenset[str] | None:
-    """The wire keys of model ``cls``; None for an open model (every key is its own)."""
+def closed_keys(cls: type) -> frozenset[str] | None:
+    """The wire keys of model ``cls``, of which an object read as it must carry one when it
+    carries any (see the module docstring); None for an open model or one without fields."""
     if getattr(cls, "__wire_extra__", None) is not None:
         return None
     case = wire_case(cls)
-    return frozenset(field_wire_name(a, case) for a in attrs.fields(cls))
+    return frozenset(field_wire_name(a, case) for a in attrs.fields(cls)) or None
 
 
-def check_answer(data: Any, cls: Any) -> None:
-    """Refuse an answer object with keys none of which model ``cls`` knows (nothing to check
-    for other data, or when ``cls`` is no model class).
-
-    Raises:
-        ValueError: the message names the keys that came.
-    """
-    if type(data) is not dict or not data or not attrs.has(cls):
-        return
-    known = _known(cls)
-    if known is not None and known.isdisjoint(data):
-        raise ValueError(_unknown(data, known))
+def unknown_keys(data: dict[str, Any], known: frozenset[str]) -> str:
+    """Why ``data``, carrying none of the ``known`` keys, is refused: the keys that came."""
+    return _unknown(data, known)
 
 
 def listed(data: Any, key: str, also: Iterable[str] = ()) -> Any:
@@ -67,6 +66,6 @@ def _unknown(data: dict[str, Any], known: frozenset[str]) -> str:
     came = ", ".join(repr(k) for k in sorted(data)[:5]) + (", ..." if len(data) > 5 else "")
     wanted = ", ".join(repr(k) for k in sorted(known)[:5]) + (", ..." if len(known) > 5 else "")
     return (
-        f"an object with none of the keys expected ({wanted}) but {came}: an envelope this "
+        f"an object of the keys {came}, none of those expected ({wanted}): an envelope this "
         "client does not know, not read as empty"
     )

@@ -180,11 +180,11 @@ class Resource:
         import cattrs
 
         from aries_async.models._converter import structure
-        from aries_async.models._envelopes import check_answer
         from aries_async.models._problems import describe
 
         try:
-            check_answer(data, cls)  # keys it does not know, and none it does: no empty model
+            # (an object of keys the model does not know, and none it does, is refused
+            # there, at any depth: models/_envelopes.py)
             return structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
             # the field's path in the message: cattrs' own text names only the model

@@ -34,6 +34,14 @@ field                              effect
 ``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
                                    ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
                                    Flag: ``--ws-market-numbers number|string``.
+``ws_long_numbers``                wire key -> the digits of a JSON number: every socket
+                                   sends the value of that key, wherever it sits in a message
+                                   (a market quote's ``bidPrice``, a chart quote's ``v.bid``, an
+                                   account event's ``price``), as a bare JSON number of those
+                                   digits, as a server may send a number no float holds
+                                   (``{"bidPrice": "123456789012345678.25"}``); see
+                                   :func:`~aries_async.sim.ws_values.long_numbers`. The
+                                   firehose's precomputed frames keep theirs. Empty: off
 ``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
                                    as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
                                    York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
@@ -259,6 +267,7 @@ class WebsocketFaults:
     ws_pong_without_id: bool = False
     ws_market_numbers: str = "number"
     ws_market_times: str = "ms"
+    ws_long_numbers: dict[str, str] = attrs.Factory(dict)
     ws_market_update_types: str = "sdk"
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"

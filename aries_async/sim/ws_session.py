@@ -24,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from aries_async.sim.auth import AccessGrant, TokenProblem
 from aries_async.sim.ws_delays import HeldSubscriptions
+from aries_async.sim.ws_values import long_numbers
 
 if TYPE_CHECKING:
     from aries_async.sim.feed import Firehose, QuoteSnapshot
@@ -97,7 +98,7 @@ class Session:
         """Queue a message for the writer."""
         if self.closed or self.hub.ctx.faults.ws_stall:
             return
-        self.pending.append(orjson.dumps(message).decode())
+        self.pending.append(orjson.dumps(long_numbers(message, self.hub.ctx.faults)).decode())
         if len(self.pending) > MAX_PENDING_LINES:
             log.warning("websocket client too far behind (a long advance()?); dropping it")
             self.abort()

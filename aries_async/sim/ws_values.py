@@ -26,6 +26,11 @@ not say; the SDK's examples are upper case): :func:`update_symbol`, as
 ``faults.ws_symbol_case`` says: ``"upper"`` (default, as the socket stores it), ``"lower"``,
 ``"title"`` (``"Aapl"``) or ``"asked"`` (as the subscribe that asked for it spelled it).
 
+And numbers no float holds, as ``faults.ws_long_numbers`` says (:func:`long_numbers`): a
+JSON number may carry more digits than a float's 15-17 (``123456789012345678.25``); the
+switch sends the values of the keys it names as bare JSON numbers of the digits it gives, in
+every message of every socket.
+
 The exchange times are ``quoteTimestamp``, ``tradeTimestamp`` (time and sales too),
 ``bidTimestamp`` and ``askTimestamp``; the envelope's ``payload.timestamp`` stays Unix ms (the
 docs' examples). The firehose's precomputed frames keep the defaults.
@@ -35,6 +40,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from aries_async.sim.clock import NEW_YORK
 
@@ -46,6 +53,7 @@ __all__ = [
     "MARKET_TIMES",
     "SYMBOL_CASES",
     "UPDATE_TYPE_NAMES",
+    "long_numbers",
     "market_values",
     "update_symbol",
     "update_type",
@@ -110,3 +118,23 @@ def update_type(kind: str, faults: Faults) -> str | None:
     if names == "none":
         return None
     return f"{kind}Update" if names == "docs" else kind
+
+
+def long_numbers(message: dict[str, Any], faults: Faults) -> dict[str, Any]:
+    """``message`` with the value of every key ``faults.ws_long_numbers`` names, at any depth,
+    replaced by a bare JSON number of the digits it gives (orjson writes a float's shortest
+    text, which cannot carry them); ``message`` itself when the switch is off."""
+    digits = faults.ws_long_numbers
+    if not digits:
+        return message
+    numbers = {key: orjson.Fragment(text.encode()) for key, text in digits.items()}
+
+    def swap(value: Any) -> Any:
+        if type(value) is dict:
+            return {k: numbers[k] if k in numbers else swap(v) for k, v in value.items()}
+        if type(value) is list:
+            return [swap(item) for item in value]
+        return value
+
+    swapped: dict[str, Any] = swap(message)
+    return swapped

@@ -12,18 +12,22 @@ chart_pairs.Unheard`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import attrs
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.chart_pairs import Pairs, Unheard
-from aries_async.streaming.protocol.charts import ChartSubscriptions
+from aries_async.streaming.protocol.charts import ChartSubscriptions, refuses_trades_type
+from aries_async.streaming.protocol.market_subscription import Channel
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
 from aries_async.streaming.protocol.untied import UntiedLog
 from aries_async.streaming.strays import Strays
 
 __all__ = ["ChartRefusals"]
+
+log = logging.getLogger("aries_async.streaming")
 
 Told = list[ServerErrorMessage]
 
@@ -74,7 +78,7 @@ class ChartRefusals:
         out: Told = []
         if subs.acknowledge(request_id):
             out += self._pairs.answered(request_id or "", "", None, subs.pending_ids)
-        else:
+        elif subs.overtaken(request_id) is None:
             self._strays.acknowledge(request_id)
         if subs.untied:
             tied, reason, _ = subs.settle(self._strays.awaiting)
@@ -89,6 +93,14 @@ class ChartRefusals:
         told, once per subscribe. One that names neither its request nor a symbol answers
         the lone subscribe awaiting an answer, or is held until it can be tied
         (:meth:`_idless`)."""
+        kind = self._subs.overtaken(error.request_id)
+        if kind is not None:
+            # It refuses what the user no longer asks for (the unsubscribe that overtook it
+            # answered the user); a refused trades type is still learned from it.
+            log.debug("charts: a refusal of a request an unsubscribe overtook: %s", error.error)
+            if kind == Channel.TRADES.value and _refuses_type(error):
+                self._trades_refused(error)
+            return []
         if error.request_id is None and not error.symbols:
             return self._idless(error)
         return self._answered(error)
@@ -167,3 +179,10 @@ class ChartRefusals:
         self._subs.reset()
         self._strays.reset()
         return told + self._unheard.dropped()
+
+
+def _refuses_type(error: ServerErrorMessage) -> bool:
+    """Whether ``error``, refusing a ``trades`` request, refuses the type (see
+    :func:`~aries_async.streaming.protocol.charts.refuses_trades_type`), not the symbol."""
+    reason = error.error
+    return not error.symbols and refuses_trades_type(reason) and not says_already_subscribed(reason)

@@ -285,10 +285,14 @@ def test_requests_without_an_answer_are_bounded_per_symbol_and_type() -> None:
         subs.remove("MSFT", None)
         subs.remove("AAPL", [Channel.TRADES])
     last = next(ids) - 1
-    # AAPL's trades request stays until the next one supersedes it: a refusal of it still
-    # teaches that trades come with the quotes.
-    assert subs.in_flight == {f"sub-{last - 3}": ("AAPL",), f"sub-{last - 2}": ("AAPL",)}
-    assert subs.refused(f"sub-{last - 2}") == ("trades", ("AAPL",))
+    # AAPL's trades request awaits no answer once its channel is dropped, nor do MSFT's; their
+    # answers are known for overtaken (a refusal of the trades type still teaches that trades
+    # come with the quotes: ChartRefusals), a bounded number of them.
+    assert subs.in_flight == {f"sub-{last - 3}": ("AAPL",)}
+    assert subs.overtaken(f"sub-{last - 2}") == "trades"
+    assert subs.overtaken(f"sub-{last - 2}") is None  # forgotten once answered
     assert subs.refused(f"sub-{last}") == (None, ())  # MSFT's, unsubscribed since
+    assert subs.overtaken(f"sub-{last}") == "trades"
+    assert len(subs._overtaken) <= 64
     assert subs.acknowledge(f"sub-{last - 3}") and subs.acknowledged == {"AAPL"}
     assert subs.in_flight == {}

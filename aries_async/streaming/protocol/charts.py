@@ -62,6 +62,10 @@ __all__ = [
 CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
 """The channels of the charts socket."""
 
+_OVERTAKEN = 64
+"""How many requests an unsubscribe overtook are remembered until their answer comes (the
+older half is forgotten past it: their late refusals are then told as any other error)."""
+
 _quote, _trade = wire_factory(ChartQuote), wire_factory(ChartTrade)
 _BUILDERS = {"quote": _quote, "quotes": _quote, "trade": _trade, "trades": _trade}
 
@@ -102,8 +106,8 @@ class ChartDecoder(Decoder):
         """Converts the bid and ask of the chart quotes of a frame or read in one batch."""
         convert_chart_prices(messages)
 
-    def _decode(self, frame: str | bytes) -> list[Any]:
-        parsed = self.parse(frame)
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         for message in parsed:
@@ -232,6 +236,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
+        self._overtaken: dict[str, str] = {}  # id -> payload.type, oldest first (_overtake)
 
     @property
     def pending_ids(self) -> Collection[str]:
@@ -280,6 +285,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         if left:
             self.desired[symbol] = attrs.evolve(current, channels=left)
             self._prune(symbol)
+            self._overtake(symbol, self.wire_types(symbol))
         else:
             self.discard(symbol)
         self._desire(self.desired.get(symbol), symbol)
@@ -295,17 +301,38 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
 
     def discard(self, symbol: str) -> None:
         """``symbol`` is no longer desired (see :meth:`~aries_async.streaming.protocol.
-        subscriptions.SymbolSubscriptions.discard`); a request of it awaiting an answer may
-        have been the one a held refusal answers: the held ones can no longer be tied."""
-        before = len(self._pending)
+        subscriptions.SymbolSubscriptions.discard`); its requests awaiting an answer are
+        overtaken (:meth:`_overtake`)."""
+        self._overtake(symbol, frozenset())
         super().discard(symbol)
-        if len(self._pending) < before:
-            self.untied.clear()
+
+    def _overtake(self, symbol: str, kept: Collection[str]) -> None:
+        """An unsubscribe overtook the requests of ``symbol`` awaiting an answer, but those of
+        the ``payload.type`` values ``kept``: they await none (so a refusal held for one is
+        told, :meth:`.Pairs.release`), and their answers are :meth:`overtaken`. One may have
+        been the request a held refusal without an id answers: those can no longer be tied."""
+        for requests in (self._latest.get(symbol, {}), self._replaced.get(symbol, {})):
+            for kind in [kind for kind in requests if kind not in kept]:
+                request_id = requests.pop(kind)
+                self._supersede(request_id, symbol)
+                self._overtaken[request_id] = kind
+                self.untied.clear()
+        for table in (self._latest, self._replaced):
+            if not table.get(symbol, True):
+                del table[symbol]
+        if len(self._overtaken) > _OVERTAKEN:  # a server that never answers them
+            self._overtaken = dict(list(self._overtaken.items())[_OVERTAKEN // 2 :])
+
+    def overtaken(self, request_id: str | None) -> str | None:
+        """The ``payload.type`` of ``request_id`` when it is a request an unsubscribe overtook
+        on this connection (its answer, now come, is then forgotten), else None."""
+        return self._overtaken.pop(request_id or "", None)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged, nothing held any more."""
         super().reset()
         self.untied.clear()
+        self._overtaken.clear()
 
     # -- errors without an id or a symbol ---------------------------------------------------------
 

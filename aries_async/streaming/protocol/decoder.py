@@ -1,6 +1,11 @@
 """One pass from a websocket frame to typed events (NDJSON split, orjson, model); malformed
 lines are counted and logged, unknown messages become
-:class:`~aries_async.models.events.UnknownEvent`."""
+:class:`~aries_async.models.events.UnknownEvent`.
+
+Numbers are read as a REST answer's are (:func:`aries_async.http.decode.loads`): a frame
+holding a run of 16 digits and points, a number a float may not hold, is read exactly (every
+number with a fraction a ``Decimal`` of the digits sent, which the models take as they take a
+float); the rest, nearly every frame, by orjson."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from aries_async.http.decode import exact_needed, loads
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
 from aries_async.models.events import (
@@ -32,7 +38,7 @@ from aries_async.models.events import (
 __all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
-_loads = orjson.loads
+_loads, _plain_loads = loads, orjson.loads
 _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
@@ -106,13 +112,15 @@ class Decoder:
             self.convert_prices(out)
         return out
 
-    def _decode(self, frame: str | bytes) -> list[Any]:
-        """:meth:`feed` without the batch conversion of the quotes' prices."""
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        """:meth:`feed` without the batch conversion of the quotes' prices; ``plain``: the
+        frame holds no number a float may not hold (it was looked for already)."""
         if type(frame) is bytes and _NEWLINE not in frame:
             # One line (a busy stream's usual frame, as the socket hands it over): the fast
             # path of the loop below, without the loop.
             try:
-                message = _loads(frame)
+                read = _plain_loads if plain or not exact_needed(frame) else _loads
+                message = read(frame)
                 payload = message["payload"]
                 if payload["action"] == "update" and message["type"] == "event":
                     data = payload["data"]
@@ -123,9 +131,9 @@ class Decoder:
                         )
                         self.lines += 1
                         return [update]
-            except (KeyError, TypeError, orjson.JSONDecodeError):
+            except (KeyError, TypeError, ValueError):  # ValueError: not JSON
                 pass
-        parsed = self.parse(frame)
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         updates = _UPDATE_TYPES
@@ -167,43 +175,46 @@ class Decoder:
         # converted once for the read, a batch even when every frame holds one quote.
         decode = self._decode
         out: list[Any] = []
+        # One look for a long number in the read rather than one a frame (the bytes joined
+        # at memory speed: the look's cost is mostly its calls); a read holding one leaves
+        # each frame to look for itself.
+        plain = not exact_needed(b"".join(frames))
         for frame in frames:
-            out += decode(frame)
+            out += decode(frame, plain)
         if len(out) > 1:
             self.convert_prices(out)
         return out
 
-    def parse(self, frame: str | bytes) -> list[Any]:
+    def parse(self, frame: str | bytes, plain: bool = False) -> list[Any]:
         """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
-        JSON is counted in :attr:`malformed`, logged and left out."""
+        JSON is counted in :attr:`malformed`, logged and left out. ``plain``: the frame holds
+        no number a float may not hold (it was looked for already)."""
         parsed: list[Any]
+        if isinstance(frame, str):  # the exact-number check reads bytes
+            frame = frame.encode()
+        read = _plain_loads if plain else loads
         try:
             # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
             # frame of several lines is a JSON array once its newlines become commas: one
             # parse call per frame. If any line is bad, _slow parses line by line instead.
-            if isinstance(frame, str):
-                if "\n" in frame:
-                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
-                else:
-                    parsed = [_loads(frame)]
-            elif _NEWLINE in frame:
-                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+            if _NEWLINE in frame:
+                parsed = read(b"[" + frame.strip().replace(b"\n", b",") + b"]")
             else:
-                parsed = [_loads(frame)]
-        except orjson.JSONDecodeError:
+                parsed = [read(frame)]
+        except ValueError:  # orjson's and the exact reader's errors
             parsed = self._slow(frame)
         self.lines += len(parsed)
         return parsed
 
-    def _slow(self, frame: str | bytes) -> list[Any]:
+    def _slow(self, frame: bytes) -> list[Any]:
         lines = frame.splitlines()
         parsed: list[Any] = []
         for line in lines:
             if not line.strip():
                 continue
             try:
-                parsed.append(orjson.loads(line))
-            except orjson.JSONDecodeError:
+                parsed.append(_loads(line))
+            except ValueError:
                 self.malformed += 1
                 log.warning(
                     "skipping a malformed stream line (%d so far): %.80r", self.malformed, line

@@ -1,0 +1,130 @@
+"""Charts subscribes that an unsubscribe overtook: the user no longer awaits their answers.
+
+The simulator holds the (un)subscribes (``ws_subscribe_delay``) and acts on them one at a time
+(``HeldSubscriptions.release``), so the order the stream reads the answers in is the test's;
+no time passes for real.
+
+* Dropping one channel of a symbol (``unsubscribe(..., channels=...)``) stops awaiting that
+  channel's subscribe request, as dropping the symbol does: a refusal of the other channel
+  held for that answer is told at once, and the request is not kept for a server that does
+  not answer it.
+* The server's refusal of such a request, read after the unsubscribe, answers nothing the
+  user still asks for: it is not published as a server error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
+
+from aries_async.models.events import ServerErrorMessage
+from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.sim.ws_charts import ChartSession
+from aries_async.streaming import Channel, ChartStream, StreamConfig
+
+CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+REASON = "invalid symbol"
+
+
+def _stream(sim: Simulator, fake_time: FakeTime) -> ChartStream:
+    sim.faults.ws_subscribe_delay = 1.0  # answered only as the test releases them
+    stream: ChartStream = make_stream("charts", sim, fake_time, CONFIG, Tokens(sim))
+    return stream
+
+
+def _session(hub: WsHub) -> ChartSession:
+    (found,) = [s for s in hub.sessions if isinstance(s, ChartSession) and not s.closed]
+    return found
+
+
+def _told(events: Any) -> list[ServerErrorMessage]:
+    return [e for e in drained(events) if type(e) is ServerErrorMessage]
+
+
+async def _release(hub: WsHub, stream: ChartStream, count: int, subscribes: int) -> None:
+    """The simulator acts on the next ``count`` (un)subscribes it holds (``subscribes`` of
+    them subscribes), and the stream reads the answers."""
+    before = hub.subscribes
+    assert _session(hub).held.release(count) == count
+    await answered(hub, "charts", stream, before + subscribes)
+
+
+async def test_dropping_a_channel_stops_awaiting_its_subscribe(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """NOPE's quotes are refused while its trades request awaits its answer, which the
+    refusal is held for (one refusal per subscribe); dropping the trades channel leaves
+    nothing to wait for: the refusal is told then, once, and no request awaits an answer."""
+    async with _stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("charts") == 2)
+        await _release(hub, stream, 1, 1)
+        assert _told(events) == []
+        assert stream.awaiting == {"NOPE": frozenset({Channel.TRADES})}
+
+        await stream.unsubscribe("NOPE", channels="trades")
+        assert [e.error for e in _told(events)] == [REASON]
+        assert stream.refused_channels == {"NOPE": {Channel.QUOTES: REASON}}
+        assert not stream.awaiting
+        assert stream.subscriptions["NOPE"].channels == {Channel.QUOTES}
+        assert _awaited(stream) == {}
+
+        # The server refuses the trades request, then acts on the unsubscribe: nothing more
+        # is told, and the quotes refusal stands.
+        await until(lambda: hub.held("charts") == 2)
+        await _release(hub, stream, 2, 1)
+        assert _told(events) == []
+        assert stream.refused_channels == {"NOPE": {Channel.QUOTES: REASON}}
+        assert _awaited(stream) == {}
+
+
+async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The user subscribes NOPE and unsubscribes it before the server answers: the server
+    refuses both requests (it reads them first), but the user asks for nothing of NOPE any
+    more, and hears of neither refusal; a later subscribe's refusal is told as usual."""
+    async with _stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("charts") == 2)
+        await stream.unsubscribe("NOPE")
+        assert _awaited(stream) == {}
+        await until(lambda: hub.held("charts") == 4)  # its two subscribes, two unsubscribes
+        await _release(hub, stream, 4, 2)
+        assert _told(events) == []
+        assert not stream.refused and not stream.subscriptions
+
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("charts") == 2)
+        await _release(hub, stream, 2, 2)
+        assert [e.error for e in _told(events)] == [REASON]
+
+
+def _awaited(stream: ChartStream) -> dict[str, tuple[str, ...]]:
+    """The requests of ``stream`` awaiting an answer (id -> symbols), every kind included
+    (``awaiting`` names only the channels still subscribed)."""
+    return stream._subs.in_flight
+
+
+async def test_a_refused_trades_type_is_learned_from_an_overtaken_request(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that refuses the ``trades`` type (it sends trades with the quotes) says so
+    of a request an unsubscribe overtook too: the stream learns it, and tells nothing."""
+    sim.faults.charts_trades = "with_quotes"
+    async with _stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await stream.unsubscribe("AAPL", channels="trades")
+        await until(lambda: hub.held("charts") == 3)
+        learned = [stream.trades_in_quotes]
+        await _release(hub, stream, 3, 2)
+        learned.append(stream.trades_in_quotes)
+        assert learned == [False, True]
+        assert _told(events) == []
+        assert _awaited(stream) == {}
