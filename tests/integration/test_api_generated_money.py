@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 import pytest
-from vendor_answers import PATTERNS, POINT, answered_point, found_with
+from vendor_answers import PATTERNS, POINT, answered_point, read_with_fraction
 
 from aries_async import AriesClient
 from aries_async.errors import ResponseFormatError
@@ -109,31 +109,9 @@ async def test_an_amount_the_description_types_integer_keeps_its_cents(
     wire: str,
     name: str,
 ) -> None:
-    raw = await aries.request("GET", path, parse=lambda body: body)
-    item = found_with(raw, wire)
-    assert isinstance(item[wire], int)  # the simulator's own answer: a whole number
-    item[wire] = 59264617157.25
-    sim.faults.answer_body[route] = orjson.dumps(raw)
-    answer = await call(aries)
-    value = getattr(_found_model(answer, name), name)
+    sent = 59264617157.25
+    value = await read_with_fraction(sim, aries, (route, path), call, (wire, name), sent)
     assert isinstance(value, Decimal) and value == Decimal("59264617157.25"), value
-
-
-def _found_model(model: Any, name: str) -> Any:
-    """The first model within ``model`` (depth-first) that has attribute ``name``."""
-    if hasattr(model, name):
-        return model
-    for value in vars(model).values() if hasattr(model, "__dict__") else _slots(model):
-        for item in value if isinstance(value, list) else [value]:
-            if hasattr(item, "__attrs_attrs__"):
-                found = _found_model(item, name)
-                if found is not None:
-                    return found
-    return None
-
-
-def _slots(model: Any) -> list[Any]:
-    return [getattr(model, a.name) for a in getattr(model, "__attrs_attrs__", ())]
 
 
 async def test_a_structuring_error_names_the_field_path(sim: Simulator, aries: AriesClient) -> None:

@@ -14,10 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import attrs
 import orjson
 import pytest
-from vendor_answers import found_with
+from vendor_answers import read_with_fraction
 
 from aries_async import AriesClient
 from aries_async.apispec import schemas
@@ -93,31 +92,8 @@ async def test_a_quantity_of_shares_or_contracts_is_a_decimal(
     wire: str,
     name: str,
 ) -> None:
-    raw = await aries.request("GET", path, parse=lambda body: body)
-    item = found_with(raw, wire)
-    assert isinstance(item[wire], int)  # the simulator's own answer: a whole number
-    item[wire] = 1234.5
-    sim.faults.answer_body[route] = orjson.dumps(raw)
-    answer = await call(aries)
-    value = getattr(_found_model(answer, name), name)
+    value = await read_with_fraction(sim, aries, (route, path), call, (wire, name), 1234.5)
     assert isinstance(value, Decimal) and value == Decimal("1234.5"), value
-
-
-def _found_model(model: Any, name: str) -> Any:
-    """The first model within ``model`` (a model or a list of them, depth-first) that has
-    attribute ``name``."""
-    if isinstance(model, list):
-        return next((m for m in map(lambda m: _found_model(m, name), model) if m), None)
-    if hasattr(model, name):
-        return model
-    for field in attrs.fields(type(model)) if attrs.has(type(model)) else ():
-        value = getattr(model, field.name)
-        for item in value if isinstance(value, list) else [value]:
-            if attrs.has(type(item)):
-                found = _found_model(item, name)
-                if found is not None:
-                    return found
-    return None
 
 
 SHARES = ("volume", "size", "share", "shares", "change", "interest", "quantity")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from auction_days import (
@@ -60,53 +61,55 @@ def order(
     )
 
 
+class Cutoff(NamedTuple):
+    """An auction's time in force, a time its orders are still taken, the first time they are
+    not (day, hour, minute in New York), and the auction's time."""
+
+    tif: str
+    taken: tuple[int, int, int]
+    late: tuple[int, int, int]
+    auction: float
+
+
 CUTOFFS = [
-    pytest.param("AT_THE_CLOSE", (15, 15, 49), (15, 15, 50), new_york(15, 16), id="close"),
-    pytest.param("AT_THE_OPENING", (16, 9, 27), (16, 9, 28), new_york(16, 9, 30), id="opening"),
+    pytest.param(Cutoff("AT_THE_CLOSE", (15, 15, 49), (15, 15, 50), new_york(15, 16)), id="close"),
+    pytest.param(
+        Cutoff("AT_THE_OPENING", (16, 9, 27), (16, 9, 28), new_york(16, 9, 30)), id="opening"
+    ),
 ]
 
 
-@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+@pytest.mark.parametrize("cut", CUTOFFS)
 async def test_an_auction_order_after_its_cutoff_is_refused(
-    sim: Simulator,
-    aries: AriesClient,
-    tif: str,
-    taken: tuple[int, int, int],
-    late: tuple[int, int, int],
-    auction: float,
+    sim: Simulator, aries: AriesClient, cut: Cutoff
 ) -> None:
-    move_to(sim, new_york(*taken))
-    early = await aries.orders.place(order(tif))
+    move_to(sim, new_york(*cut.taken))
+    early = await aries.orders.place(order(cut.tif))
     assert early.success and early.status == OrderStatus.NEW, early
-    move_to(sim, new_york(*late))
-    refused = await aries.orders.place(order(tif))
+    move_to(sim, new_york(*cut.late))
+    refused = await aries.orders.place(order(cut.tif))
     assert not refused.success and refused.status == OrderStatus.REJECTED, refused
     assert "cut-off" in (refused.ord_rej_reason or ""), refused
     sim.state.rejections_as_http = True
     with pytest.raises(OrderRejectedHTTPError) as caught:
-        await aries.orders.place(order(tif))
+        await aries.orders.place(order(cut.tif))
     assert isinstance(caught.value, OrderRejectedError) and "cut-off" in str(caught.value)
-    move_to(sim, auction + 60)
+    move_to(sim, cut.auction + 60)
     assert (await order_now(aries, early)).ord_status == OrderStatus.FILLED
 
 
-@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+@pytest.mark.parametrize("cut", CUTOFFS)
 async def test_a_late_auction_order_joins_it_where_the_server_takes_it(
-    sim: Simulator,
-    aries: AriesClient,
-    tif: str,
-    taken: tuple[int, int, int],
-    late: tuple[int, int, int],
-    auction: float,
+    sim: Simulator, aries: AriesClient, cut: Cutoff
 ) -> None:
     sim.faults.late_auction_orders = True
-    move_to(sim, auction - 30)
-    ack = await aries.orders.place(order(tif))
+    move_to(sim, cut.auction - 30)
+    ack = await aries.orders.place(order(cut.tif))
     assert ack.success and ack.status == OrderStatus.NEW, ack
-    move_to(sim, auction + 60)
+    move_to(sim, cut.auction + 60)
     filled = await order_now(aries, ack)
     assert filled.ord_status == OrderStatus.FILLED, filled
-    assert filled.updated_at == datetime.fromtimestamp(auction, NEW_YORK)
+    assert filled.updated_at == datetime.fromtimestamp(cut.auction, NEW_YORK)
 
 
 @pytest.mark.parametrize("tif", ["AT_THE_CLOSE", "AT_THE_OPENING"])
@@ -149,23 +152,17 @@ def _cancel_body(ack: OrderAck) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+@pytest.mark.parametrize("cut", CUTOFFS)
 async def test_an_auction_order_is_not_cancelled_after_its_cutoff(
-    sim: Simulator,
-    aries: AriesClient,
-    api: SimApi,
-    tif: str,
-    taken: tuple[int, int, int],
-    late: tuple[int, int, int],
-    auction: float,
+    sim: Simulator, aries: AriesClient, api: SimApi, cut: Cutoff
 ) -> None:
     """The US exchanges take no cancel of an opening or closing auction order after its
     cut-off (found a defect: the simulator cancelled one a minute before its auction)."""
-    move_to(sim, new_york(*taken))
-    kept = await aries.orders.place(order(tif))
-    dropped = await aries.orders.place(order(tif))
+    move_to(sim, new_york(*cut.taken))
+    kept = await aries.orders.place(order(cut.tif))
+    dropped = await aries.orders.place(order(cut.tif))
     assert (await aries.orders.cancel(_cancel(dropped))).success  # before the cut-off
-    move_to(sim, new_york(*late))
+    move_to(sim, new_york(*cut.late))
     refused = await aries.orders.cancel(_cancel(kept))
     assert not refused.success and refused.status == OrderStatus.REJECTED, refused
     assert "cut-off" in (refused.text or ""), refused
@@ -174,26 +171,21 @@ async def test_an_auction_order_is_not_cancelled_after_its_cutoff(
     assert status == 400 and answer["error"]["code"] == "CANCEL_REJECTED", answer
     assert "cut-off" in answer["error"]["message"], answer
     assert (await order_now(aries, kept)).ord_status == OrderStatus.NEW  # still in the auction
-    move_to(sim, auction + 60)
+    move_to(sim, cut.auction + 60)
     assert (await order_now(aries, kept)).ord_status == OrderStatus.FILLED
     assert (await order_now(aries, dropped)).ord_status == OrderStatus.CANCELED
 
 
-@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+@pytest.mark.parametrize("cut", CUTOFFS)
 async def test_an_auction_order_is_cancelled_until_its_auction_where_the_server_allows_it(
-    sim: Simulator,
-    aries: AriesClient,
-    tif: str,
-    taken: tuple[int, int, int],
-    late: tuple[int, int, int],
-    auction: float,
+    sim: Simulator, aries: AriesClient, cut: Cutoff
 ) -> None:
     sim.faults.late_auction_cancels = True
-    move_to(sim, new_york(*taken))
-    ack = await aries.orders.place(order(tif))
-    move_to(sim, auction - 30)
+    move_to(sim, new_york(*cut.taken))
+    ack = await aries.orders.place(order(cut.tif))
+    move_to(sim, cut.auction - 30)
     assert (await aries.orders.cancel(_cancel(ack))).success
-    move_to(sim, auction + 60)
+    move_to(sim, cut.auction + 60)
     assert (await order_now(aries, ack)).ord_status == OrderStatus.CANCELED
 
 

@@ -14,40 +14,19 @@ no time passes for real.
 
 from __future__ import annotations
 
-from typing import Any
+from charts_held import REASON, held_stream, open_session, server_errors
+from stream_helpers import FakeTime, answered, until
 
-from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
-
-from aries_async.models.events import ServerErrorMessage
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.sim.ws_charts import ChartSession
-from aries_async.streaming import Channel, ChartStream, StreamConfig
-
-CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
-REASON = "invalid symbol"
-
-
-def _stream(sim: Simulator, fake_time: FakeTime) -> ChartStream:
-    sim.faults.ws_subscribe_delay = 1.0  # answered only as the test releases them
-    stream: ChartStream = make_stream("charts", sim, fake_time, CONFIG, Tokens(sim))
-    return stream
-
-
-def _session(hub: WsHub) -> ChartSession:
-    (found,) = [s for s in hub.sessions if isinstance(s, ChartSession) and not s.closed]
-    return found
-
-
-def _told(events: Any) -> list[ServerErrorMessage]:
-    return [e for e in drained(events) if type(e) is ServerErrorMessage]
+from aries_async.streaming import Channel, ChartStream
 
 
 async def _release(hub: WsHub, stream: ChartStream, count: int, subscribes: int) -> None:
     """The simulator acts on the next ``count`` (un)subscribes it holds (``subscribes`` of
     them subscribes), and the stream reads the answers."""
     before = hub.subscribes
-    assert _session(hub).held.release(count) == count
+    assert open_session(hub).held.release(count) == count
     await answered(hub, "charts", stream, before + subscribes)
 
 
@@ -57,16 +36,16 @@ async def test_dropping_a_channel_stops_awaiting_its_subscribe(
     """NOPE's quotes are refused while its trades request awaits its answer, which the
     refusal is held for (one refusal per subscribe); dropping the trades channel leaves
     nothing to wait for: the refusal is told then, once, and no request awaits an answer."""
-    async with _stream(sim, fake_time) as stream:
+    async with held_stream(sim, fake_time) as stream:
         events = stream.events()
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
         await _release(hub, stream, 1, 1)
-        assert _told(events) == []
+        assert server_errors(events) == []
         assert stream.awaiting == {"NOPE": frozenset({Channel.TRADES})}
 
         await stream.unsubscribe("NOPE", channels="trades")
-        assert [e.error for e in _told(events)] == [REASON]
+        assert [e.error for e in server_errors(events)] == [REASON]
         assert stream.refused_channels == {"NOPE": {Channel.QUOTES: REASON}}
         assert not stream.awaiting
         assert stream.subscriptions["NOPE"].channels == {Channel.QUOTES}
@@ -76,7 +55,7 @@ async def test_dropping_a_channel_stops_awaiting_its_subscribe(
         # is told, and the quotes refusal stands.
         await until(lambda: hub.held("charts") == 2)
         await _release(hub, stream, 2, 1)
-        assert _told(events) == []
+        assert server_errors(events) == []
         assert stream.refused_channels == {"NOPE": {Channel.QUOTES: REASON}}
         assert _awaited(stream) == {}
 
@@ -87,7 +66,7 @@ async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
     """The user subscribes NOPE and unsubscribes it before the server answers: the server
     refuses both requests (it reads them first), but the user asks for nothing of NOPE any
     more, and hears of neither refusal; a later subscribe's refusal is told as usual."""
-    async with _stream(sim, fake_time) as stream:
+    async with held_stream(sim, fake_time) as stream:
         events = stream.events()
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
@@ -95,13 +74,13 @@ async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
         assert _awaited(stream) == {}
         await until(lambda: hub.held("charts") == 4)  # its two subscribes, two unsubscribes
         await _release(hub, stream, 4, 2)
-        assert _told(events) == []
+        assert server_errors(events) == []
         assert not stream.refused and not stream.subscriptions
 
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
         await _release(hub, stream, 2, 2)
-        assert [e.error for e in _told(events)] == [REASON]
+        assert [e.error for e in server_errors(events)] == [REASON]
 
 
 def _awaited(stream: ChartStream) -> dict[str, tuple[str, ...]]:
@@ -116,7 +95,7 @@ async def test_a_refused_trades_type_is_learned_from_an_overtaken_request(
     """A server that refuses the ``trades`` type (it sends trades with the quotes) says so
     of a request an unsubscribe overtook too: the stream learns it, and tells nothing."""
     sim.faults.charts_trades = "with_quotes"
-    async with _stream(sim, fake_time) as stream:
+    async with held_stream(sim, fake_time) as stream:
         events = stream.events()
         await stream.subscribe("AAPL")
         await until(lambda: hub.held("charts") == 2)
@@ -126,5 +105,5 @@ async def test_a_refused_trades_type_is_learned_from_an_overtaken_request(
         await _release(hub, stream, 3, 2)
         learned.append(stream.trades_in_quotes)
         assert learned == [False, True]
-        assert _told(events) == []
+        assert server_errors(events) == []
         assert _awaited(stream) == {}

@@ -15,44 +15,29 @@ not the scheduler's; no time passes for real.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from charts_held import CONFIG, REASON, held_stream, open_session, server_errors
 from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.sim.ws_charts import ChartSession
 from aries_async.sim.ws_faults import ERROR_ID_PLACES
-from aries_async.streaming import Channel, ChartStream, StreamConfig
+from aries_async.streaming import Channel, ChartStream
 
-CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
-REASON = "invalid symbol"
 BOTH = {Channel.QUOTES: REASON, Channel.TRADES: REASON}
 
 
 def _stream(sim: Simulator, fake_time: FakeTime, error_id: str) -> ChartStream:
     sim.faults.ws_error_id = error_id
-    sim.faults.ws_subscribe_delay = 1.0  # answered only as the test releases them
-    stream: ChartStream = make_stream("charts", sim, fake_time, CONFIG, Tokens(sim))
-    return stream
-
-
-def _session(hub: WsHub) -> ChartSession:
-    (found,) = [s for s in hub.sessions if isinstance(s, ChartSession) and not s.closed]
-    return found
-
-
-def _told(events: Any) -> list[ServerErrorMessage]:
-    return [e for e in drained(events) if type(e) is ServerErrorMessage]
+    return held_stream(sim, fake_time)
 
 
 async def _release(hub: WsHub, stream: ChartStream, count: int) -> None:
     """The simulator answers the next ``count`` subscribes it holds, and the stream reads the
     answers."""
     before = hub.subscribes
-    assert _session(hub).held.release(count) == count
+    assert open_session(hub).held.release(count) == count
     await answered(hub, "charts", stream, before + count)
 
 
@@ -69,10 +54,10 @@ async def test_a_symbol_refused_for_quotes_and_trades_is_told_once_both_are_answ
             await stream.subscribe("NOPE")
             await until(lambda: hub.held("charts") == 2)
             await _release(hub, stream, 1)
-            assert _told(events) == [], attempt
+            assert server_errors(events) == [], attempt
             assert Channel.TRADES in stream.awaiting["NOPE"]
             await _release(hub, stream, 1)
-            told = _told(events)
+            told = server_errors(events)
             assert [e.error for e in told] == [REASON], attempt
             assert stream.refused_channels == {"NOPE": BOTH}
             assert not stream.awaiting
@@ -92,13 +77,13 @@ async def test_two_symbols_refused_in_one_subscribe_are_told_once_each(
         told: list[ServerErrorMessage] = []
         for _ in range(5):
             await _release(hub, stream, 1)
-            told += _told(events)
+            told += server_errors(events)
         # NOPE's told once both its answers are in, when they carry ids; without, once the
         # last answer ties the held refusals to the four requests left.
         assert len(told) == (0 if error_id == "none" else 1)
         assert Channel.TRADES in stream.awaiting["NADA"]
         await _release(hub, stream, 1)
-        told += _told(events)
+        told += server_errors(events)
         assert [e.error for e in told] == [REASON, REASON]
         assert stream.refused_channels == {"NOPE": BOTH, "NADA": BOTH}
         assert stream.acknowledged == {"MSFT"} and not stream.awaiting
@@ -116,7 +101,7 @@ async def test_refusals_answered_at_once_are_told_once_each(
         events = stream.events()
         await stream.subscribe(["NOPE", "MSFT", "NADA"])
         await answered(hub, "charts", stream, 6)
-        assert [e.error for e in _told(events)] == [REASON, REASON]
+        assert [e.error for e in server_errors(events)] == [REASON, REASON]
         assert stream.refused_channels == {"NOPE": BOTH, "NADA": BOTH}
         assert stream.acknowledged == {"MSFT"} and not stream.awaiting
 
@@ -132,20 +117,20 @@ async def test_a_refusal_held_for_the_other_request_is_told_when_that_one_goes(
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
         await _release(hub, stream, 1)
-        assert _told(events) == []
+        assert server_errors(events) == []
         await stream.unsubscribe("NOPE")
-        assert [e.error for e in _told(events)] == [REASON]
+        assert [e.error for e in server_errors(events)] == [REASON]
         assert not stream.refused and not stream.awaiting
 
         await until(lambda: hub.held("charts") == 3)  # NOPE's trades, its two unsubscribes
-        _session(hub).held.release(3)
+        open_session(hub).held.release(3)
         await answered(hub, "charts", stream, 2)
         drained(events)  # (the late refusal of NOPE's trades answers no request any more)
 
         await stream.subscribe("NADA")
         await until(lambda: hub.held("charts") == 2)
         await _release(hub, stream, 1)
-        assert _told(events) == []
+        assert server_errors(events) == []
         assert hub.drop("charts") == 1
         await until(lambda: stream.reconnects == 1)
         gap = drained(events)
