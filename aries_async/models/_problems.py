@@ -1,4 +1,5 @@
-"""What a structuring error says: the path of each field that did not fit, and why.
+"""What a structuring error says: the path of each field that did not fit, and why; and
+:func:`structure_answer`, which reads an answer into its model and says so.
 
 cattrs raises a tree of exceptions (``While structuring TechnicalPatternsResponse (1
 sub-exception)``) whose leaves say what was wrong and whose notes say where. Its own text names
@@ -9,9 +10,15 @@ models' attribute names (``cattrs.transform_error``'s form), as the structuring 
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import cattrs
 
-__all__ = ["describe"]
+from aries_async.errors import ResponseFormatError
+
+__all__ = ["describe", "structure_answer"]
+
+T = TypeVar("T")
 
 _SHOWN = 3
 """How many problems a message lists: a page of bad rows would make it pages long."""
@@ -42,3 +49,18 @@ def _reordered(line: str) -> str:
     """``WHY @ PATH`` (cattrs' order) as ``PATH: WHY``, the field first."""
     why, at, path = line.rpartition(" @ ")
     return f"{path}: {why}" if at else line
+
+
+def structure_answer(data: Any, cls: type[T], what: str) -> T:
+    """The decoded answer ``data`` as model ``cls``, by the converter (which also refuses an
+    object of keys the model does not know, at any depth: ``models/_envelopes.py``).
+
+    Raises:
+        ResponseFormatError: it does not fit; the message names ``what`` and each field's path.
+    """
+    from aries_async.models._converter import structure
+
+    try:
+        return structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        raise ResponseFormatError(f"unexpected {what} response: {describe(exc)}") from exc

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 from aries_async._validate import require_text
-from aries_async.errors import ResponseFormatError, ValidationError
+from aries_async.errors import ValidationError
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -177,18 +177,9 @@ class Resource:
     @staticmethod
     def _parse(data: Any, cls: type[T], what: str) -> T:
         # cattrs and the converter load on the first response that needs them (quotes do not).
-        import cattrs
+        from aries_async.models._problems import structure_answer
 
-        from aries_async.models._converter import structure
-        from aries_async.models._problems import describe
-
-        try:
-            # (an object of keys the model does not know, and none it does, is refused
-            # there, at any depth: models/_envelopes.py)
-            return structure(data, cls)
-        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            # the field's path in the message: cattrs' own text names only the model
-            raise ResponseFormatError(f"unexpected {what} response: {describe(exc)}") from exc
+        return structure_answer(data, cls, what)
 
 
 class _BulkAnswer(Generic[T]):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -51,13 +51,12 @@ from aries_async.streaming.protocol.frames import encode_request
 from aries_async.streaming.protocol.untied import UntiedLog, lone
 
 if TYPE_CHECKING:
-    from aries_async.models.options import OptionChain, OptionExpirations
+    from aries_async.models.options import OptionChain
     from aries_async.streaming.config import StreamConfig
     from aries_async.streaming.connection import Connection
 
 __all__ = ["EquitySnapshot", "PendingRequests", "SocketRequests", "answer_data"]
 
-T = TypeVar("T")
 
 EQUITY_SNAPSHOT_PATH = "/equities/{symbol}/snapshot"
 """The equity snapshot request's path: UNKNOWN in the spec (websocket.md 2.7), our guess."""
@@ -283,11 +282,12 @@ class SocketRequests:
             StreamRequestInterrupted, StreamClosedError: see :meth:`request`;
             ResponseFormatError: the answer does not fit.
         """
+        from aries_async.models._problems import structure_answer
         from aries_async.models.options import OptionExpirations
 
         symbol = _symbol(symbol)
         data = await self.request("GET", f"/options/{symbol}/expiry-dates", timeout=timeout)
-        found: OptionExpirations = _structure(data, OptionExpirations, "expiry dates")
+        found = structure_answer(data, OptionExpirations, "expiry dates")
         return found.expiry_dates
 
     async def contract_symbols(
@@ -300,13 +300,13 @@ class SocketRequests:
         Raises:
             ValidationError: ``expiration`` is not a date; and as :meth:`expiry_dates`.
         """
+        from aries_async.models._problems import structure_answer
         from aries_async.models.options import OptionChain
 
         expiration = require_day(expiration, "expiration")
         path = f"/options/{_symbol(symbol)}/contracts/{expiration.isoformat()}"
         data = await self.request("GET", path, timeout=timeout)
-        chain: OptionChain = _structure(data, OptionChain, "contract symbols")
-        return chain
+        return structure_answer(data, OptionChain, "contract symbols")
 
     async def equity_snapshot(self, symbol: str, *, timeout: float | None = None) -> EquitySnapshot:
         """The current quote and last trade of a symbol (the path is UNKNOWN in the spec: we
@@ -345,15 +345,3 @@ def _symbol(symbol: str) -> str:
     if any(c in text for c in "/?#% "):
         raise ValidationError(f"not a symbol: {symbol!r}", field="symbol")
     return text
-
-
-def _structure(data: Any, cls: type[T], what: str) -> T:
-    import cattrs
-
-    from aries_async.models._converter import structure
-    from aries_async.models._problems import describe
-
-    try:
-        return structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        raise ResponseFormatError(f"unexpected {what} response: {describe(exc)}") from exc
