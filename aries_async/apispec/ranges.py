@@ -21,6 +21,7 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "count_bounds",
     "count_minimum",
     "day_bound",
+    "empty_ranges",
     "is_strict",
     "range_problem",
 ]
@@ -121,6 +123,25 @@ def range_problem(low: tuple[Any, bool], high: tuple[Any, bool]) -> str | None:
     if a == b and (a_strict or b_strict):
         return "empty"
     return None
+
+
+def empty_ranges(
+    given: Mapping[str, Any], read: Callable[[str, Any, bool, bool], tuple[Any, bool] | None]
+) -> Iterator[tuple[str, str, str]]:
+    """The ranges of :data:`RANGES` that hold no value for ``given`` (values by wire name;
+    absent or None: not given): (lower bound's wire name, upper bound's, why: ``"backwards"``
+    or ``"empty"``, :func:`range_problem`). ``read(kind, value, upper, strict)`` gives an end
+    as its range compares it, and whether it excludes it; None (it cannot be read so) leaves
+    the range to the end's own check."""
+    for (low, high), kind in RANGES.items():
+        first, last = given.get(low), given.get(high)
+        if first is None or last is None:
+            continue
+        a = read(kind, first, False, is_strict(low))
+        b = read(kind, last, True, is_strict(high))
+        problem = range_problem(a, b) if a is not None and b is not None else None
+        if problem is not None:
+            yield low, high, problem
 
 
 COUNT_PARAMS = frozenset({"limit", "size", "pageSize", "page_size", "perPage", "countback"})

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aries_async.apispec.ranges import RANGES, day_bound, is_strict, range_problem
+from aries_async.apispec.ranges import day_bound, empty_ranges
 from aries_async.apispec.wall_times import wall_time
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import invalid
@@ -31,28 +31,20 @@ def check_ranges(
         ValidationError: a start after its end, or equal ends one of which is strict;
             ``field`` is the start's name, the message names both.
     """
-    by_wire = {param["wire"]: param for param in params}
-    for (low, high), kind in RANGES.items():
-        if low not in by_wire or high not in by_wire:
-            continue
-        start, end = by_wire[low]["name"], by_wire[high]["name"]
-        first, last = values.get(start), values.get(end)
-        if first is None or last is None:
-            continue
-        a = _key(kind, first, upper=False, strict=is_strict(low))
-        b = _key(kind, last, upper=True, strict=is_strict(high))
-        problem = range_problem(a, b) if a is not None and b is not None else None
+    names = {param["wire"]: param["name"] for param in params}
+    given = {wire: values.get(name) for wire, name in names.items()}
+    for low, high, problem in empty_ranges(given, _key):
+        start, end, first, last = names[low], names[high], given[low], given[high]
         if problem == "backwards":
             raise invalid(
                 method, start, f"is after {end} ({first!r} > {last!r}): the range is backwards"
             )
-        if problem == "empty":
-            raise invalid(
-                method,
-                start,
-                f"and {end} leave no value between them ({first!r}, {last!r}, one of them "
-                "excluded): the range is empty",
-            )
+        raise invalid(
+            method,
+            start,
+            f"and {end} leave no value between them ({first!r}, {last!r}, one of them "
+            "excluded): the range is empty",
+        )
 
 
 def _key(kind: str, value: Any, upper: bool, strict: bool) -> tuple[Any, bool] | None:

@@ -30,14 +30,7 @@ from aiohttp import web
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
-from aries_async.apispec.ranges import (
-    RANGES,
-    ZERO_MEANS_DEFAULT,
-    count_bounds,
-    day_bound,
-    is_strict,
-    range_problem,
-)
+from aries_async.apispec.ranges import ZERO_MEANS_DEFAULT, count_bounds, day_bound, empty_ranges
 from aries_async.apispec.wall_times import wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
@@ -163,15 +156,9 @@ def _count_problem(bounds: tuple[int, int | None], raw: str) -> str | None:
 
 def _range_problem(params: dict[str, str]) -> tuple[str, str] | None:
     """(lower bound's wire name, message) of a range of ``params`` that holds no value."""
-    for (low, high), kind in RANGES.items():
-        if low not in params or high not in params:
-            continue
-        a = _end(kind, params[low], False, is_strict(low))
-        b = _end(kind, params[high], True, is_strict(high))
-        problem = range_problem(a, b) if a is not None and b is not None else None
-        if problem is not None:
-            why = "is after" if problem == "backwards" else "leaves no value before"
-            return low, f"{low} ({params[low]}) {why} {high} ({params[high]})"
+    for low, high, problem in empty_ranges(params, _end):
+        why = "is after" if problem == "backwards" else "leaves no value before"
+        return low, f"{low} ({params[low]}) {why} {high} ({params[high]})"
     return None
 
 
