@@ -16,10 +16,11 @@ Account events (for ``/v1/accounts/ws``):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from aries_async._orders_day import orders_day_start
 from aries_async.sim import valuation
 from aries_async.sim.fault_variants import docs_order_fields
 from aries_async.sim.faults import Faults
@@ -260,9 +261,8 @@ class Ledger:
         return datetime.fromtimestamp(self.clock.now(), NEW_YORK).date()
 
     def midnight_ny(self) -> float:
-        """Unix seconds of the start of today in New York."""
-        today = self.today()
-        return datetime.combine(today, time(0), tzinfo=NEW_YORK).timestamp()
+        """Unix seconds of the start of today in New York (``_orders_day``, the client's rule)."""
+        return orders_day_start(datetime.fromtimestamp(self.clock.now(), UTC)).timestamp()
 
     def active_orders(self, account_id: str) -> list[SimOrder]:
         """Working orders plus today's terminal activity, newest first (``/v2/.../orders``).

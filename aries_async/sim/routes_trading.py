@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
+from aries_async._orders_day import orders_day_start
 from aries_async.sim.faults import NON_ACK_MODES, REJECT_ORDERS_REASON
-from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.records import (
     AccountNotFoundError,
     OrderNotFoundError,
@@ -137,10 +137,8 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     if exclude_today not in ("true", "false", "1", "0"):
         return flat_error(400, "exclude_today must be true or false", "exclude_today")
     if exclude_today in ("true", "1"):
-        local_midnight = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        end = min(end, local_midnight.astimezone(UTC) - timedelta(microseconds=1))
+        midnight = orders_day_start(datetime.fromtimestamp(ctx.clock.now(), UTC))
+        end = min(end, midnight - timedelta(microseconds=1))
     if end < start:
         return flat_error(400, "to must not be before from", "to")
     if end - start > timedelta(days=90):
