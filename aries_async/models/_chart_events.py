@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.models._market_events import price_converter
 from aries_async.models._stream_events import ServerErrorMessage, StatusEvent, UnknownEvent
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
@@ -26,7 +27,7 @@ from aries_async.models._wire import (
 )
 from aries_async.models.common import MS_RANGE, datetime_to_epoch, epoch_ms
 
-__all__ = ["ChartEvent", "ChartQuote", "ChartTrade", "ChartUpdate"]
+__all__ = ["ChartEvent", "ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 
 _MS_FROM, _MS_TO = MS_RANGE
 
@@ -157,6 +158,13 @@ class ChartTrade(LazyWire):
 
 ChartUpdate = ChartQuote | ChartTrade
 """A per-symbol update of the charts socket."""
+
+convert_chart_prices = price_converter(
+    "convert_chart_prices", ChartQuote, ("bid_price", "ask_price"), ("bid", "ask"), within="v"
+)
+"""Converts the bid and ask of the :class:`ChartQuote` of one frame or socket read in one batch
+(see :func:`~aries_async.models._market_events.price_converter`)."""
+
 
 ChartEvent = ChartQuote | ChartTrade | StatusEvent | ServerErrorMessage | UnknownEvent
 """Everything :meth:`ChartStream.events() <aries_async.streaming.charts.ChartStream.events>`

@@ -58,8 +58,6 @@ def number_decimal(value: Any) -> Decimal | None:
     ``Decimal`` an exactly read number is), or a decimal string as some messages send; None
     for ``""``, inf, nan and anything that is not a number."""
     kind = type(value)
-    if kind is Decimal:  # a number read exactly (the streams' every number, some REST ones)
-        return value if value.is_finite() else None
     if kind is float:
         return float_decimal(value)
     if kind is int:
@@ -70,6 +68,8 @@ def number_decimal(value: Any) -> Decimal | None:
         except InvalidOperation:
             return None
         return result if result.is_finite() else None
+    if kind is Decimal:  # a number read exactly (http/decode.py: more digits than a float's)
+        return value if value.is_finite() else None
     if isinstance(value, str):
         return number_decimal(str(value))
     if isinstance(value, float):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
@@ -46,8 +45,6 @@ def to_int(value: Any) -> int | None:
         return int(value)
     if kind is float:
         return int(value) if value.is_integer() else None  # NaN and infinities are not
-    if kind is Decimal:  # a number read exactly (the streams read every one so)
-        return int(value) if value.is_finite() and value == value.to_integral_value() else None
     if kind is str:
         text = value.strip()
         try:

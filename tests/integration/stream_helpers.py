@@ -13,7 +13,6 @@ import json
 import time
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -303,12 +302,6 @@ def make_stream(
     if kind == "charts":
         return ChartStream(sim.charts_ws_url, tokens, **options, **extra)
     return AccountStream(sim.accounts_ws_url, tokens, account, **options, **extra)
-
-
-def as_read(value: Any) -> Any:
-    """``value`` as the streams read it off the wire: written as JSON, then read with every
-    number that has a fraction (or an exponent) a ``Decimal`` of its digits."""
-    return json.loads(json.dumps(value), parse_float=Decimal)
 
 
 def chart_whole(sim: Simulator, symbol: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -15,16 +15,7 @@ from typing import Any
 
 import pytest
 from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
-from stream_helpers import (
-    FakeTime,
-    Tokens,
-    answered,
-    as_read,
-    chart_whole,
-    drained,
-    make_stream,
-    take,
-)
+from stream_helpers import FakeTime, Tokens, answered, chart_whole, drained, make_stream, take
 
 from aries_async._cli.stream import StreamState, render_frame
 from aries_async.models.events import ChartQuote, ChartTrade, QuoteUpdate, TradeUpdate
@@ -37,11 +28,9 @@ STEPS = 6
 
 
 def _whole(sim: Simulator, kind: type[Any]) -> dict[str, Any]:
-    """The ``data`` of the feed's current quote or trade of AAPL as the stream reads it,
-    every field."""
+    """The wire ``data`` of the feed's current quote or trade of AAPL, every field."""
     snap = sim.feed.quote("AAPL")
-    read: dict[str, Any] = as_read(snap.quote_data() if kind is QuoteUpdate else snap.trade_data())
-    return read
+    return snap.quote_data() if kind is QuoteUpdate else snap.trade_data()
 
 
 async def _updates(sim: Simulator, stream: Any, consumer: Any, steps: int) -> list[Any]:
@@ -87,7 +76,7 @@ def _whole_fields(sim: Simulator, kind: type[Any]) -> dict[str, Any]:
     """Every field of a whole update of ``kind`` for AAPL now, as the wire writes it."""
     if kind in (QuoteUpdate, TradeUpdate):
         return _whole(sim, kind)
-    quote, trade = as_read(chart_whole(sim, "AAPL"))
+    quote, trade = chart_whole(sim, "AAPL")
     if kind is ChartQuote:
         return {"s": "ok", "n": "AAPL", "v": quote}
     return {"s": "ok", "t": int(sim.feed.quote("AAPL").time), **trade}

@@ -1,5 +1,5 @@
-"""The decoder's fast paths keep the contract: Decimal values (the digits sent), converted
-once, frozen models, and one bad line in a frame costs only that line."""
+"""The decoder's fast paths keep the contract: Decimal values (the Decimal of the float's
+repr), converted once, frozen models, and one bad line in a frame costs only that line."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from aries_async.models._deferred import deferred_names
+from aries_async.models._market_events import convert_quote_prices
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -123,24 +124,32 @@ def test_a_frame_mixing_floats_with_other_prices_reads_each_right() -> None:
     assert (d.bid_price, d.ask_price) == (Decimal("1.25"), Decimal("1.5"))
 
 
-def test_every_number_with_a_fraction_is_the_decimal_of_the_digits_sent() -> None:
-    frame = (
-        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A",'
-        b'"data":{"bidPrice":1e-07,"askPrice":1E22,"bidSize":300,"askSize":0.10000000000000001,'
-        b'"bidChange":-0.0},"timestamp":1750839134330}}'
-    )
-    for decoded in (Decoder().feed(frame), Decoder().feed_many([frame, frame])[1:]):
-        (quote,) = decoded
-        assert quote.data == {
-            "bidPrice": Decimal("1e-07"),
-            "askPrice": Decimal("1E22"),
-            "bidSize": 300,
-            "askSize": Decimal("0.10000000000000001"),
-            "bidChange": Decimal("-0.0"),
-        }
-        assert [type(v) for v in quote.data.values()] == [Decimal, Decimal, int, Decimal, Decimal]
-        assert (quote.bid_price, quote.ask_price) == (Decimal("1E-7"), Decimal("1E+22"))
-        assert quote.ask_size == Decimal("0.10000000000000001")
+def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
+    messages: list[Any] = [
+        QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 2.5}),
+        TradeUpdate("A", {"lastPrice": 9.75}),
+        QuoteUpdate("B", {"bidPrice": 3.25, "askPrice": 4.125}),
+        UnknownEvent(raw={"type": "x"}),
+        QuoteUpdate("C", {"bidPrice": 1e-07, "askPrice": 1e22}),
+    ]
+    convert_quote_prices(messages)
+    prices = [(m.bid_price, m.ask_price) for m in messages if type(m) is QuoteUpdate]
+    assert prices == [
+        (Decimal("1.5"), Decimal("2.5")),
+        (Decimal("3.25"), Decimal("4.125")),
+        (Decimal("1E-7"), Decimal("1E+22")),
+    ]
+    assert messages[1].last_price == Decimal("9.75")
+
+
+def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
+    quotes = [
+        QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 2.5}),
+        QuoteUpdate("B", {"bidPrice": float("inf"), "askPrice": 3.5}),
+    ]
+    convert_quote_prices(quotes)
+    assert (quotes[0].bid_price, quotes[0].ask_price) == (Decimal("1.5"), Decimal("2.5"))
+    assert (quotes[1].bid_price, quotes[1].ask_price) == (None, Decimal("3.5"))
 
 
 def test_a_frame_with_one_malformed_line_keeps_the_others() -> None:

@@ -53,6 +53,10 @@ SEAMS: dict[str, str] = {
         "the body reader (msgspec) of positions and orders: tests compare what it reads with"
         " what the converter builds, and see what it leaves to the converter"
     ),
+    "aries_async.models._market_events.convert_quote_prices": (
+        "the batch conversion of a socket read's bid and ask prices: tests feed it odd batches"
+        " (inf, nan, strings) and compare with what a field read gives"
+    ),
     "aries_async.resources._base.BUILT_TYPES": (
         "the model types already structured once (a type's first structuring runs in a worker"
         " thread): tests empty it to act as a new process"

@@ -36,7 +36,7 @@ import attrs
 
 from aries_async._validate import one_or_more, refuse_option_ticker, require_symbol
 from aries_async.errors import ValidationError
-from aries_async.models._chart_events import ChartQuote, ChartTrade
+from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
 from aries_async.streaming.protocol.decoder import Decoder
 from aries_async.streaming.protocol.market_subscription import (
@@ -102,9 +102,12 @@ class ChartDecoder(Decoder):
     events become :class:`ChartQuote` / :class:`ChartTrade`; control messages, acks, errors and
     unknown messages are decoded as on the other sockets."""
 
-    def feed(self, frame: str | bytes) -> list[Any]:
-        """Decode one frame; never raises for bad content."""
-        parsed = self.parse(frame)
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the bid and ask of the chart quotes of a frame or read in one batch."""
+        convert_chart_prices(messages)
+
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         for message in parsed:

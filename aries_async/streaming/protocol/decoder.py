@@ -1,13 +1,11 @@
-"""One pass from a websocket frame to typed events (NDJSON split, JSON, model); malformed
+"""One pass from a websocket frame to typed events (NDJSON split, orjson, model); malformed
 lines are counted and logged, unknown messages become
 :class:`~aries_async.models.events.UnknownEvent`.
 
-Numbers are read exactly, by msgspec (:mod:`aries_async.http.exact_json`): every number with a
-fraction or an exponent is the ``Decimal`` of the digits sent, every whole number an ``int`` at
-any size. Market data is money and sizes, which the models hand out as ``Decimal`` anyway, and
-reading them so costs less than reading floats and looking each frame over for a number a float
-may not hold (``benchmarks/README.md``, "Stream decoding").
-"""
+Numbers are read as a REST answer's are (:func:`aries_async.http.decode.loads`): a frame
+holding a run of 16 digits and points, a number a float may not hold, is read exactly (every
+number with a fraction a ``Decimal`` of the digits sent, which the models take as they take a
+float); the rest, nearly every frame, by orjson."""
 
 from __future__ import annotations
 
@@ -15,7 +13,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aries_async.http.exact_json import decoder as _exact
+import orjson
+
+from aries_async.http.decode import exact_needed, loads
+from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
 from aries_async.models.events import (
     AuthExpired,
@@ -37,7 +38,7 @@ from aries_async.models.events import (
 __all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
-_loads = _exact.decode
+_loads, _plain_loads = loads, orjson.loads
 _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
@@ -106,11 +107,20 @@ class Decoder:
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
+        out = self._decode(frame)
+        if len(out) > 1:  # for a single quote, converting on read costs less
+            self.convert_prices(out)
+        return out
+
+    def _decode(self, frame: str | bytes, plain: bool = False) -> list[Any]:
+        """:meth:`feed` without the batch conversion of the quotes' prices; ``plain``: the
+        frame holds no number a float may not hold (it was looked for already)."""
         if type(frame) is bytes and _NEWLINE not in frame:
             # One line (a busy stream's usual frame, as the socket hands it over): the fast
             # path of the loop below, without the loop.
             try:
-                message = _loads(frame)
+                read = _plain_loads if plain or not exact_needed(frame) else _loads
+                message = read(frame)
                 payload = message["payload"]
                 if payload["action"] == "update" and message["type"] == "event":
                     data = payload["data"]
@@ -123,7 +133,7 @@ class Decoder:
                         return [update]
             except (KeyError, TypeError, ValueError):  # ValueError: not JSON
                 pass
-        parsed = self.parse(frame)
+        parsed = self.parse(frame, plain)
         out: list[Any] = []
         append = out.append
         updates = _UPDATE_TYPES
@@ -148,28 +158,41 @@ class Decoder:
             append(self.message(message))
         return out
 
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the prices of the quotes of a frame or read in one batch (see
+        :func:`~aries_async.models._market_events.price_converter`)."""
+        convert_quote_prices(messages)
+
     def feed_many(self, frames: list[bytes]) -> list[Any]:
         """Decode the frames of one socket read, in order: the items :meth:`feed` gives for
         each, in one list; never raises for bad content."""
+        if len(frames) == 1:
+            return self.feed(frames[0])
         # Frame by frame rather than one parse for the read: the JSON objects of a frame are
         # garbage as soon as it is decoded, so the collector does not walk a read's worth of
         # them (a read can bring a thousand frames; one parse measured 5% more instructions
-        # a quote at 20 lines a frame, all of it garbage collection).
-        if len(frames) == 1:
-            return self.feed(frames[0])
-        feed = self.feed
+        # a quote at 20 lines a frame, all of it garbage collection). The prices are
+        # converted once for the read, a batch even when every frame holds one quote.
+        decode = self._decode
         out: list[Any] = []
+        # One look for a long number in the read rather than one a frame (the bytes joined
+        # at memory speed: the look's cost is mostly its calls); a read holding one leaves
+        # each frame to look for itself.
+        plain = not exact_needed(b"".join(frames))
         for frame in frames:
-            out += feed(frame)
+            out += decode(frame, plain)
+        if len(out) > 1:
+            self.convert_prices(out)
         return out
 
-    def parse(self, frame: str | bytes) -> list[Any]:
+    def parse(self, frame: str | bytes, plain: bool = False) -> list[Any]:
         """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
-        JSON is counted in :attr:`malformed`, logged and left out."""
+        JSON is counted in :attr:`malformed`, logged and left out. ``plain``: the frame holds
+        no number a float may not hold (it was looked for already)."""
         parsed: list[Any]
-        if isinstance(frame, str):  # one path for text and binary frames
+        if isinstance(frame, str):  # the exact-number check reads bytes
             frame = frame.encode()
-        read = _loads
+        read = _plain_loads if plain else loads
         try:
             # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
             # frame of several lines is a JSON array once its newlines become commas: one
@@ -178,7 +201,7 @@ class Decoder:
                 parsed = read(b"[" + frame.strip().replace(b"\n", b",") + b"]")
             else:
                 parsed = [read(frame)]
-        except ValueError:  # msgspec's DecodeError is one
+        except ValueError:  # orjson's and the exact reader's errors
             parsed = self._slow(frame)
         self.lines += len(parsed)
         return parsed
