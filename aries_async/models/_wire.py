@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
@@ -45,6 +46,8 @@ def to_int(value: Any) -> int | None:
         return int(value)
     if kind is float:
         return int(value) if value.is_integer() else None  # NaN and infinities are not
+    if kind is Decimal:  # a frame holding a long number is read exactly (http/decode.py)
+        return int(value) if value.is_finite() and value == value.to_integral_value() else None
     if kind is str:
         text = value.strip()
         try:

@@ -159,3 +159,22 @@ def test_request_answers_and_refusals() -> None:
     assert refused.error == "gone"
     assert answer_data({"status": 200, "body": [1]}) == [1]
     assert answer_data({"status": 200, "id": "x", "symbol": "A"}) == {"symbol": "A"}
+
+
+def test_whole_numbers_of_a_frame_read_exactly_stay_whole() -> None:
+    # A long number anywhere in a frame has the frame read exactly: its other numbers with a
+    # fraction come as Decimal too, and a whole one among them must still read as an int.
+    long = b"123456789012345678.25"
+    watchlist = Decoder().feed(
+        b'{"type":"event","payload":{"topic":"watchlist","data":'
+        b'{"id":7.0,"name":"Tech","note":%s}}}' % long
+    )
+    trade = Decoder().feed(
+        b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"AAPL",'
+        b'"data":{"price":%s,"tradeSeq":42.0}}}' % long
+    )
+    [event], [update] = watchlist, trade
+    assert isinstance(event, WatchlistEvent)
+    assert event.watchlists[0].id == 7
+    assert type(event.watchlists[0].id) is int
+    assert update.trade_sequence == 42 and str(update.price) == long.decode()
