@@ -7,16 +7,19 @@ form) is :mod:`.market_subscription`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
     MarketSubscription,
     channel_of,
+    error_channels,
     looks_like_osi,
     normalize_symbol,
+    says_already_subscribed,
 )
+from aries_async.streaming.protocol.subscription_views import SubscriptionViews
 
 __all__ = [
     "Channel",
@@ -32,19 +35,7 @@ __all__ = [
 S = TypeVar("S")
 
 
-_CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
-"""Channel names an error may give in the singular (as an unsubscribe item's keys do)."""
-
-
-def says_already_subscribed(reason: str) -> bool:
-    """Whether an ``error``'s text says its request is subscribed already ("already
-    subscribed: AAPL"; no text is documented), as a server that keeps the subscriptions
-    across a re-authentication may answer their replay: nothing is refused."""
-    text = reason.casefold()
-    return "already" in text and "subscri" in text
-
-
-class SymbolSubscriptions(Generic[S]):
+class SymbolSubscriptions(SubscriptionViews[S]):
     """Desired subscriptions by symbol, and which of their channels the current connection
     acknowledged or the server refused (the bookkeeping the market and chart streams share).
 
@@ -94,73 +85,6 @@ class SymbolSubscriptions(Generic[S]):
     def in_flight(self) -> dict[str, tuple[str, ...]]:
         """The requests awaiting an answer on this connection: id -> the symbols of each."""
         return {rid: tuple(symbols) for rid, (_, symbols) in self._pending.items()}
-
-    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
-        """Whether ``symbol`` is desired (on ``channel``, when given)."""
-        current: Any = self.desired.get(symbol)
-        return current is not None and (channel is None or channel in current.channels)
-
-    def carrier(self, channel: Channel) -> str:
-        """The wire channel that carries ``channel`` (itself on the market socket)."""
-        return channel.value
-
-    def wire_channels(self, symbol: str) -> frozenset[str]:
-        """The wire channels subscribed for ``symbol`` now (none when it is not desired)."""
-        current: Any = self.desired.get(symbol)
-        return frozenset(self.carrier(c) for c in current.channels) if current else frozenset()
-
-    # -- what the server said -------------------------------------------------------------------
-
-    @property
-    def acknowledged(self) -> set[str]:
-        """The symbols whose every desired channel the current connection acknowledged."""
-        return {
-            s for s, acked in self._acked.items() if (w := self.wire_channels(s)) <= acked and w
-        }
-
-    def acknowledged_channels(self) -> dict[str, frozenset[Channel]]:
-        """Desired symbol -> its channels the current connection acknowledged (when any)."""
-        return {s: found for s, acked in self._acked.items() if (found := self._of(s, acked))}
-
-    def refused_channels(self) -> dict[str, dict[Channel, str]]:
-        """Desired symbol -> its refused channels, each with the server's reason."""
-        found: dict[str, dict[Channel, str]] = {}
-        for symbol, reasons in self._refused.items():
-            current: Any = self.desired.get(symbol)
-            by_channel = {
-                channel: reasons[self.carrier(channel)]
-                for channel in sorted(current.channels if current else ())
-                if self.carrier(channel) in reasons
-            }
-            if by_channel:
-                found[symbol] = by_channel
-        return found
-
-    def awaiting_channels(self) -> dict[str, frozenset[Channel]]:
-        """Desired symbol -> its channels a request on this connection awaits an answer
-        about (when any)."""
-        found: dict[str, frozenset[Channel]] = {}
-        for _, symbols in self._pending.values():
-            for symbol, wire in symbols.items():
-                if channels := self._of(symbol, wire):
-                    found[symbol] = found.get(symbol, frozenset()) | channels
-        return found
-
-    @property
-    def refusals(self) -> dict[str, str]:
-        """Desired symbol with a refused channel -> the server's latest reason."""
-        found: dict[str, str] = {}
-        for symbol, reasons in self._refused.items():
-            wire = self.wire_channels(symbol)
-            latest = [reason for channel, reason in reasons.items() if channel in wire]
-            if latest:
-                found[symbol] = latest[-1]
-        return found
-
-    def _of(self, symbol: str, wire: set[str]) -> frozenset[Channel]:
-        current: Any = self.desired.get(symbol)
-        chans = current.channels if current is not None else ()
-        return frozenset(c for c in chans if self.carrier(c) in wire)
 
     # -- requests and answers -------------------------------------------------------------------
 
@@ -318,7 +242,7 @@ class SymbolSubscriptions(Generic[S]):
                 was acknowledged already (all it asked for, when nothing more).
         """
         named = {normalize_symbol(s) for s in symbols or () if isinstance(s, str) and s.strip()}
-        which = {_CHANNEL_NAMES.get(c, c) for c in channels or () if isinstance(c, str)}
+        which = error_channels(channels)
         if request_id is None:
             return self._reject_unnamed(named, which, reason, channels)
         entry = self._pending.get(request_id)
