@@ -100,3 +100,48 @@ async def test_a_refused_trades_type_is_learned_from_an_overtaken_request(
         assert server_errors(events) == []
         assert _awaited(stream) == {}
 
+
+async def test_a_refusal_without_an_id_naming_only_unsubscribed_symbols_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that puts no id on its errors refuses AAPL's quotes and trades by name
+    (``not entitled to ...``, ``symbols: ["AAPL"]``) after the user unsubscribed AAPL: both
+    refusals answer the overtaken requests, and neither is told; the same refusals of a
+    symbol still subscribed are told (one per channel: their reasons differ)."""
+    sim.faults.ws_error_id = "none"
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"quotes", "trades"})}
+    async with held_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await stream.unsubscribe("AAPL")
+        await until(lambda: hub.held("charts") == 4)
+        await release(hub, stream, 4, 2)
+        assert server_errors(events) == []
+        assert _awaited(stream) == {} and not stream.refused
+
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await release(hub, stream, 2, 2)
+        told = [(e.error, e.symbols) for e in server_errors(events)]
+        assert told == [(f"not entitled to {kind}", ("AAPL",)) for kind in ("quotes", "trades")]
+        assert set(stream.refused_channels["AAPL"]) == {Channel.QUOTES, Channel.TRADES}
+
+
+async def test_a_burst_of_overtaken_requests_is_remembered_until_answered(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The user subscribes 40 symbols the server does not have (80 requests: quotes and
+    trades) and unsubscribes them all before the server reads any: each of the 80 refusals
+    that then come answers a request the user no longer awaits, the first ones too, and
+    none is told. No time passes: a request is forgotten by age, not by the burst's size."""
+    symbols = [f"NOPE{i}" for i in range(40)]
+    async with held_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe(symbols)
+        await until(lambda: hub.held("charts") == 80)
+        await stream.unsubscribe(symbols)
+        await until(lambda: hub.held("charts") == 160)
+        await release(hub, stream, 160, 80)
+        assert server_errors(events) == []
+        assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0

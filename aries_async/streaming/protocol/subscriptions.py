@@ -6,7 +6,8 @@ form) is :mod:`.market_subscription`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from aries_async.models.events import ServerErrorMessage
@@ -19,6 +20,7 @@ from aries_async.streaming.protocol.market_subscription import (
     normalize_symbol,
     says_already_subscribed,
 )
+from aries_async.streaming.protocol.overtaken import Overtaken
 from aries_async.streaming.protocol.subscription_views import SubscriptionViews
 
 __all__ = [
@@ -59,13 +61,16 @@ class SymbolSubscriptions(SubscriptionViews[S]):
     is answered first). What waits is so bounded by the desired symbols (two requests each,
     at most), however long a socket lives and whether or not its server answers; an answer
     to a superseded request is not ours, since only the latest request says what is wanted
-    now.
+    now, but one to a request an unsubscribe overtook is known for that
+    (:meth:`overtaken_refusal`, :mod:`.overtaken`).
     A refusal that names some of a request's symbols, or some channels, answers for those
     only: the request waits on for the rest.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.desired: dict[str, S] = {}
+        # the requests an unsubscribe overtook, on the stream's monotonic clock
+        self._overtaken = Overtaken(clock or time.monotonic)
         # symbol -> the wire channels acknowledged on this connection
         self._acked: dict[str, set[str]] = {}
         # desired symbol -> refused wire channel -> the server's reason (the latest last)
@@ -179,6 +184,8 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         """Mark a request as confirmed (what it carried, less what a refusal of it named);
         returns whether the id was ours."""
         kind, carried = self._answered(request_id)
+        if kind is not None:
+            self._overtaken.answered(request_id)  # what it was overtaken of is answered too
         for symbol, channels in carried.items():
             if symbol not in self.desired:
                 continue
@@ -307,10 +314,26 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         self.desired.pop(symbol, None)
         self._acked.pop(symbol, None)
         self._refused.pop(symbol, None)
-        for request_id in self._latest.pop(symbol, {}).values():
-            self._supersede(request_id, symbol)
-        for request_id in self._replaced.pop(symbol, {}).values():
-            self._supersede(request_id, symbol)
+        for table in (self._latest, self._replaced):
+            for kind, request_id in table.pop(symbol, {}).items():
+                self._overtake_request(request_id, symbol, kind)
+
+    def _overtake_request(self, request_id: str, symbol: str, kind: str) -> None:
+        """An unsubscribe of ``symbol`` overtook ``request_id``: it awaits no answer about
+        it, and that answer, when it comes, is known for an overtaken request's."""
+        self._supersede(request_id, symbol)
+        self._overtaken.add(request_id, kind, symbol)
+
+    def overtaken(self, request_id: str | None) -> str | None:
+        """The kind of ``request_id`` when it is a request an unsubscribe overtook on this
+        connection (its answer, now come, is then forgotten), else None."""
+        return self._overtaken.answered(request_id)
+
+    def overtaken_refusal(self, error: ServerErrorMessage) -> str | None:
+        """Whether ``error`` refuses only requests an unsubscribe overtook (by its id, or by
+        the symbols it names, none subscribed: :meth:`.Overtaken.refusal`): their kind (a
+        charts ``payload.type``, ``""`` on the market socket), else None."""
+        return self._overtaken.refusal(error, self._pending, self.desired)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
@@ -319,3 +342,4 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         self._latest.clear()
         self._replays.clear()
         self._replaced.clear()
+        self._overtaken.clear()
