@@ -93,10 +93,11 @@ class ChartRefusals:
         told, once per subscribe. One that names neither its request nor a symbol answers
         the lone subscribe awaiting an answer, or is held until it can be tied
         (:meth:`_idless`)."""
-        kind = self._subs.overtaken(error.request_id)
+        kind = self._subs.overtaken_refusal(error)
         if kind is not None:
             # It refuses what the user no longer asks for (the unsubscribe that overtook it
-            # answered the user); a refused trades type is still learned from it.
+            # answered the user), by id or by the symbols it names, none subscribed; a
+            # refused trades type is still learned from it.
             log.debug("charts: a refusal of a request an unsubscribe overtook: %s", error.error)
             if kind == Channel.TRADES.value and _refuses_type(error):
                 self._trades_refused(error)

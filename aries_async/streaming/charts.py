@@ -100,7 +100,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, ChartSubscriptions(), **options)
+        super().__init__(
+            url, token_provider, ChartSubscriptions(options.get("monotonic")), **options
+        )
         self._told = ChartRefusals(self._subs, self._strays, self._trades_refused)
 
     # -- subscriptions ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from typing import Any, Unpack
 
@@ -37,6 +38,8 @@ from aries_async.streaming.market_channels import MarketChannels
 from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
 
 __all__ = ["MarketStream", "market_stream"]
+
+log = logging.getLogger("aries_async.streaming")
 
 _DATA_TYPES: tuple[type[Any], ...] = (
     QuoteUpdate,
@@ -188,12 +191,23 @@ class MarketStream(MarketChannels, SocketRequests):
                     latest[symbol] = previous.merged(message)
             elif kind is SubscribeAck:
                 request_id = message.request_id
-                if not self._subs.acknowledge(request_id) and not self._strays.acknowledge(
-                    request_id
+                subs = self._subs
+                if (
+                    not subs.acknowledge(request_id)
+                    and subs.overtaken(request_id) is None
+                    and not self._strays.acknowledge(request_id)
                 ):
                     self._requests.answer(message)
                 acks = True
             elif kind is ServerErrorMessage:
+                if self._subs.overtaken_refusal(message) is not None:
+                    # It refuses what the user no longer asks for: the unsubscribe that
+                    # overtook the request answered the user (the charts stream's rule).
+                    log.debug(
+                        "market: a refusal of a request an unsubscribe overtook: %s", message.error
+                    )
+                    untold.add(id(message))
+                    continue
                 self._requests.refuse(message, unnamed=not self._subscriptions_error(message))
                 if not self._subs.error(message):
                     untold.add(id(message))

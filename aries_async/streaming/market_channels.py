@@ -66,7 +66,8 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, MarketSubscriptions(), **options)
+        subs = MarketSubscriptions(options.get("monotonic"))
+        super().__init__(url, token_provider, subs, **options)
         # update type -> the symbols whose channel of it is desired: what on_messages
         # delivers (one set lookup per update, on the type dispatch it does anyway)
         self._wanted: dict[type[Any], set[str]] = {kind: set() for kind in _TYPE_CHANNELS}
@@ -89,7 +90,8 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
         The subscription is remembered and sent again after every reconnect and
         re-authentication. The server sends a snapshot on subscribe (except level 2).
         Fire-and-forget: a refusal arrives as a
-        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`, once, and
+        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`, once (not
+        when it refuses a symbol :meth:`unsubscribe` dropped before it came), and
         stays in :attr:`refused`: a refused channel is asked for again by your own subscribe
         of it and on a new socket, never by the replay after a re-authentication (see
         :attr:`refused`).

@@ -14,20 +14,12 @@ no time passes for real.
 
 from __future__ import annotations
 
-from charts_held import REASON, held_stream, open_session, server_errors
-from stream_helpers import FakeTime, answered, until
+from held_sockets import REASON, held_stream, release, server_errors
+from stream_helpers import FakeTime, until
 
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import Channel, ChartStream
-
-
-async def _release(hub: WsHub, stream: ChartStream, count: int, subscribes: int) -> None:
-    """The simulator acts on the next ``count`` (un)subscribes it holds (``subscribes`` of
-    them subscribes), and the stream reads the answers."""
-    before = hub.subscribes
-    assert open_session(hub).held.release(count) == count
-    await answered(hub, "charts", stream, before + subscribes)
 
 
 async def test_dropping_a_channel_stops_awaiting_its_subscribe(
@@ -40,7 +32,7 @@ async def test_dropping_a_channel_stops_awaiting_its_subscribe(
         events = stream.events()
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
-        await _release(hub, stream, 1, 1)
+        await release(hub, stream, 1, 1)
         assert server_errors(events) == []
         assert stream.awaiting == {"NOPE": frozenset({Channel.TRADES})}
 
@@ -54,7 +46,7 @@ async def test_dropping_a_channel_stops_awaiting_its_subscribe(
         # The server refuses the trades request, then acts on the unsubscribe: nothing more
         # is told, and the quotes refusal stands.
         await until(lambda: hub.held("charts") == 2)
-        await _release(hub, stream, 2, 1)
+        await release(hub, stream, 2, 1)
         assert server_errors(events) == []
         assert stream.refused_channels == {"NOPE": {Channel.QUOTES: REASON}}
         assert _awaited(stream) == {}
@@ -73,13 +65,13 @@ async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
         await stream.unsubscribe("NOPE")
         assert _awaited(stream) == {}
         await until(lambda: hub.held("charts") == 4)  # its two subscribes, two unsubscribes
-        await _release(hub, stream, 4, 2)
+        await release(hub, stream, 4, 2)
         assert server_errors(events) == []
         assert not stream.refused and not stream.subscriptions
 
         await stream.subscribe("NOPE")
         await until(lambda: hub.held("charts") == 2)
-        await _release(hub, stream, 2, 2)
+        await release(hub, stream, 2, 2)
         assert [e.error for e in server_errors(events)] == [REASON]
 
 
@@ -102,8 +94,54 @@ async def test_a_refused_trades_type_is_learned_from_an_overtaken_request(
         await stream.unsubscribe("AAPL", channels="trades")
         await until(lambda: hub.held("charts") == 3)
         learned = [stream.trades_in_quotes]
-        await _release(hub, stream, 3, 2)
+        await release(hub, stream, 3, 2)
         learned.append(stream.trades_in_quotes)
         assert learned == [False, True]
         assert server_errors(events) == []
         assert _awaited(stream) == {}
+
+
+async def test_a_refusal_without_an_id_naming_only_unsubscribed_symbols_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that puts no id on its errors refuses AAPL's quotes and trades by name
+    (``not entitled to ...``, ``symbols: ["AAPL"]``) after the user unsubscribed AAPL: both
+    refusals answer the overtaken requests, and neither is told; the same refusals of a
+    symbol still subscribed are told (one per channel: their reasons differ)."""
+    sim.faults.ws_error_id = "none"
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"quotes", "trades"})}
+    async with held_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await stream.unsubscribe("AAPL")
+        await until(lambda: hub.held("charts") == 4)
+        await release(hub, stream, 4, 2)
+        assert server_errors(events) == []
+        assert _awaited(stream) == {} and not stream.refused
+
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await release(hub, stream, 2, 2)
+        told = [(e.error, e.symbols) for e in server_errors(events)]
+        assert told == [(f"not entitled to {kind}", ("AAPL",)) for kind in ("quotes", "trades")]
+        assert set(stream.refused_channels["AAPL"]) == {Channel.QUOTES, Channel.TRADES}
+
+
+async def test_a_burst_of_overtaken_requests_is_remembered_until_answered(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The user subscribes 40 symbols the server does not have (80 requests: quotes and
+    trades) and unsubscribes them all before the server reads any: each of the 80 refusals
+    that then come answers a request the user no longer awaits, the first ones too, and
+    none is told. No time passes: a request is forgotten by age, not by the burst's size."""
+    symbols = [f"NOPE{i}" for i in range(40)]
+    async with held_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe(symbols)
+        await until(lambda: hub.held("charts") == 80)
+        await stream.unsubscribe(symbols)
+        await until(lambda: hub.held("charts") == 160)
+        await release(hub, stream, 160, 80)
+        assert server_errors(events) == []
+        assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0

@@ -16,7 +16,7 @@ not the scheduler's; no time passes for real.
 from __future__ import annotations
 
 import pytest
-from charts_held import CONFIG, REASON, held_stream, open_session, server_errors
+from held_sockets import CONFIG, REASON, held_stream, open_session, release, server_errors
 from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
 
 from aries_async.models.events import ServerErrorMessage
@@ -30,15 +30,14 @@ BOTH = {Channel.QUOTES: REASON, Channel.TRADES: REASON}
 
 def _stream(sim: Simulator, fake_time: FakeTime, error_id: str) -> ChartStream:
     sim.faults.ws_error_id = error_id
-    return held_stream(sim, fake_time)
+    stream: ChartStream = held_stream(sim, fake_time)
+    return stream
 
 
 async def _release(hub: WsHub, stream: ChartStream, count: int) -> None:
     """The simulator answers the next ``count`` subscribes it holds, and the stream reads the
     answers."""
-    before = hub.subscribes
-    assert open_session(hub).held.release(count) == count
-    await answered(hub, "charts", stream, before + count)
+    await release(hub, stream, count, count)
 
 
 @pytest.mark.parametrize("error_id", ERROR_ID_PLACES)

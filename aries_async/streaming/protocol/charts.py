@@ -29,7 +29,7 @@ What the spec leaves open, and how each variant is taken:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import attrs
@@ -61,10 +61,6 @@ __all__ = [
 
 CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
 """The channels of the charts socket."""
-
-_OVERTAKEN = 64
-"""How many requests an unsubscribe overtook are remembered until their answer comes (the
-older half is forgotten past it: their late refusals are then told as any other error)."""
 
 _quote, _trade = wire_factory(ChartQuote), wire_factory(ChartTrade)
 _BUILDERS = {"quote": _quote, "quotes": _quote, "trade": _trade, "trades": _trade}
@@ -230,13 +226,12 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
             can be tied by elimination (:meth:`hold`).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        super().__init__(clock)
         self.untied = Untied()
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
-        self._overtaken: dict[str, str] = {}  # id -> payload.type, oldest first (_overtake)
 
     @property
     def pending_ids(self) -> Collection[str]:
@@ -313,26 +308,16 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         been the request a held refusal without an id answers: those can no longer be tied."""
         for requests in (self._latest.get(symbol, {}), self._replaced.get(symbol, {})):
             for kind in [kind for kind in requests if kind not in kept]:
-                request_id = requests.pop(kind)
-                self._supersede(request_id, symbol)
-                self._overtaken[request_id] = kind
+                self._overtake_request(requests.pop(kind), symbol, kind)
                 self.untied.clear()
         for table in (self._latest, self._replaced):
             if not table.get(symbol, True):
                 del table[symbol]
-        if len(self._overtaken) > _OVERTAKEN:  # a server that never answers them
-            self._overtaken = dict(list(self._overtaken.items())[_OVERTAKEN // 2 :])
-
-    def overtaken(self, request_id: str | None) -> str | None:
-        """The ``payload.type`` of ``request_id`` when it is a request an unsubscribe overtook
-        on this connection (its answer, now come, is then forgotten), else None."""
-        return self._overtaken.pop(request_id or "", None)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged, nothing held any more."""
         super().reset()
         self.untied.clear()
-        self._overtaken.clear()
 
     # -- errors without an id or a symbol ---------------------------------------------------------
 

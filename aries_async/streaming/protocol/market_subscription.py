@@ -23,8 +23,10 @@ __all__ = [
     "Channel",
     "MarketSubscription",
     "channel_of",
+    "error_channels",
     "looks_like_osi",
     "normalize_symbol",
+    "says_already_subscribed",
     "stored_symbol",
 ]
 
@@ -58,6 +60,24 @@ def channel_of(value: Channel | str) -> Channel:
         raise ValidationError(
             f"unknown channel {value!r} (one of {known})", field="channels"
         ) from None
+
+
+_CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
+"""Channel names an error may give in the singular (as an unsubscribe item's keys do)."""
+
+
+def error_channels(channels: Iterable[object] | None) -> set[str]:
+    """The wire channels an error's ``channels`` name (in the plural: ``quote`` is
+    ``quotes``)."""
+    return {_CHANNEL_NAMES.get(c, c) for c in channels or () if isinstance(c, str)}
+
+
+def says_already_subscribed(reason: str) -> bool:
+    """Whether an ``error``'s text says its request is subscribed already ("already
+    subscribed: AAPL"; no text is documented), as a server that keeps the subscriptions
+    across a re-authentication may answer their replay: nothing is refused."""
+    text = reason.casefold()
+    return "already" in text and "subscri" in text
 
 
 def _fields(value: Iterable[str] | str | None, field: str) -> frozenset[str]:

@@ -6,17 +6,22 @@ form) is :mod:`.market_subscription`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
     MarketSubscription,
     channel_of,
+    error_channels,
     looks_like_osi,
     normalize_symbol,
+    says_already_subscribed,
 )
+from aries_async.streaming.protocol.overtaken import Overtaken
+from aries_async.streaming.protocol.subscription_views import SubscriptionViews
 
 __all__ = [
     "Channel",
@@ -32,19 +37,7 @@ __all__ = [
 S = TypeVar("S")
 
 
-_CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
-"""Channel names an error may give in the singular (as an unsubscribe item's keys do)."""
-
-
-def says_already_subscribed(reason: str) -> bool:
-    """Whether an ``error``'s text says its request is subscribed already ("already
-    subscribed: AAPL"; no text is documented), as a server that keeps the subscriptions
-    across a re-authentication may answer their replay: nothing is refused."""
-    text = reason.casefold()
-    return "already" in text and "subscri" in text
-
-
-class SymbolSubscriptions(Generic[S]):
+class SymbolSubscriptions(SubscriptionViews[S]):
     """Desired subscriptions by symbol, and which of their channels the current connection
     acknowledged or the server refused (the bookkeeping the market and chart streams share).
 
@@ -68,13 +61,16 @@ class SymbolSubscriptions(Generic[S]):
     is answered first). What waits is so bounded by the desired symbols (two requests each,
     at most), however long a socket lives and whether or not its server answers; an answer
     to a superseded request is not ours, since only the latest request says what is wanted
-    now.
+    now, but one to a request an unsubscribe overtook is known for that
+    (:meth:`overtaken_refusal`, :mod:`.overtaken`).
     A refusal that names some of a request's symbols, or some channels, answers for those
     only: the request waits on for the rest.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.desired: dict[str, S] = {}
+        # the requests an unsubscribe overtook, on the stream's monotonic clock
+        self._overtaken = Overtaken(clock or time.monotonic)
         # symbol -> the wire channels acknowledged on this connection
         self._acked: dict[str, set[str]] = {}
         # desired symbol -> refused wire channel -> the server's reason (the latest last)
@@ -94,73 +90,6 @@ class SymbolSubscriptions(Generic[S]):
     def in_flight(self) -> dict[str, tuple[str, ...]]:
         """The requests awaiting an answer on this connection: id -> the symbols of each."""
         return {rid: tuple(symbols) for rid, (_, symbols) in self._pending.items()}
-
-    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
-        """Whether ``symbol`` is desired (on ``channel``, when given)."""
-        current: Any = self.desired.get(symbol)
-        return current is not None and (channel is None or channel in current.channels)
-
-    def carrier(self, channel: Channel) -> str:
-        """The wire channel that carries ``channel`` (itself on the market socket)."""
-        return channel.value
-
-    def wire_channels(self, symbol: str) -> frozenset[str]:
-        """The wire channels subscribed for ``symbol`` now (none when it is not desired)."""
-        current: Any = self.desired.get(symbol)
-        return frozenset(self.carrier(c) for c in current.channels) if current else frozenset()
-
-    # -- what the server said -------------------------------------------------------------------
-
-    @property
-    def acknowledged(self) -> set[str]:
-        """The symbols whose every desired channel the current connection acknowledged."""
-        return {
-            s for s, acked in self._acked.items() if (w := self.wire_channels(s)) <= acked and w
-        }
-
-    def acknowledged_channels(self) -> dict[str, frozenset[Channel]]:
-        """Desired symbol -> its channels the current connection acknowledged (when any)."""
-        return {s: found for s, acked in self._acked.items() if (found := self._of(s, acked))}
-
-    def refused_channels(self) -> dict[str, dict[Channel, str]]:
-        """Desired symbol -> its refused channels, each with the server's reason."""
-        found: dict[str, dict[Channel, str]] = {}
-        for symbol, reasons in self._refused.items():
-            current: Any = self.desired.get(symbol)
-            by_channel = {
-                channel: reasons[self.carrier(channel)]
-                for channel in sorted(current.channels if current else ())
-                if self.carrier(channel) in reasons
-            }
-            if by_channel:
-                found[symbol] = by_channel
-        return found
-
-    def awaiting_channels(self) -> dict[str, frozenset[Channel]]:
-        """Desired symbol -> its channels a request on this connection awaits an answer
-        about (when any)."""
-        found: dict[str, frozenset[Channel]] = {}
-        for _, symbols in self._pending.values():
-            for symbol, wire in symbols.items():
-                if channels := self._of(symbol, wire):
-                    found[symbol] = found.get(symbol, frozenset()) | channels
-        return found
-
-    @property
-    def refusals(self) -> dict[str, str]:
-        """Desired symbol with a refused channel -> the server's latest reason."""
-        found: dict[str, str] = {}
-        for symbol, reasons in self._refused.items():
-            wire = self.wire_channels(symbol)
-            latest = [reason for channel, reason in reasons.items() if channel in wire]
-            if latest:
-                found[symbol] = latest[-1]
-        return found
-
-    def _of(self, symbol: str, wire: set[str]) -> frozenset[Channel]:
-        current: Any = self.desired.get(symbol)
-        chans = current.channels if current is not None else ()
-        return frozenset(c for c in chans if self.carrier(c) in wire)
 
     # -- requests and answers -------------------------------------------------------------------
 
@@ -255,6 +184,8 @@ class SymbolSubscriptions(Generic[S]):
         """Mark a request as confirmed (what it carried, less what a refusal of it named);
         returns whether the id was ours."""
         kind, carried = self._answered(request_id)
+        if kind is not None:
+            self._overtaken.answered(request_id)  # what it was overtaken of is answered too
         for symbol, channels in carried.items():
             if symbol not in self.desired:
                 continue
@@ -318,7 +249,7 @@ class SymbolSubscriptions(Generic[S]):
                 was acknowledged already (all it asked for, when nothing more).
         """
         named = {normalize_symbol(s) for s in symbols or () if isinstance(s, str) and s.strip()}
-        which = {_CHANNEL_NAMES.get(c, c) for c in channels or () if isinstance(c, str)}
+        which = error_channels(channels)
         if request_id is None:
             return self._reject_unnamed(named, which, reason, channels)
         entry = self._pending.get(request_id)
@@ -383,10 +314,26 @@ class SymbolSubscriptions(Generic[S]):
         self.desired.pop(symbol, None)
         self._acked.pop(symbol, None)
         self._refused.pop(symbol, None)
-        for request_id in self._latest.pop(symbol, {}).values():
-            self._supersede(request_id, symbol)
-        for request_id in self._replaced.pop(symbol, {}).values():
-            self._supersede(request_id, symbol)
+        for table in (self._latest, self._replaced):
+            for kind, request_id in table.pop(symbol, {}).items():
+                self._overtake_request(request_id, symbol, kind)
+
+    def _overtake_request(self, request_id: str, symbol: str, kind: str) -> None:
+        """An unsubscribe of ``symbol`` overtook ``request_id``: it awaits no answer about
+        it, and that answer, when it comes, is known for an overtaken request's."""
+        self._supersede(request_id, symbol)
+        self._overtaken.add(request_id, kind, symbol)
+
+    def overtaken(self, request_id: str | None) -> str | None:
+        """The kind of ``request_id`` when it is a request an unsubscribe overtook on this
+        connection (its answer, now come, is then forgotten), else None."""
+        return self._overtaken.answered(request_id)
+
+    def overtaken_refusal(self, error: ServerErrorMessage) -> str | None:
+        """Whether ``error`` refuses only requests an unsubscribe overtook (by its id, or by
+        the symbols it names, none subscribed: :meth:`.Overtaken.refusal`): their kind (a
+        charts ``payload.type``, ``""`` on the market socket), else None."""
+        return self._overtaken.refusal(error, self._pending, self.desired)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
@@ -395,3 +342,4 @@ class SymbolSubscriptions(Generic[S]):
         self._latest.clear()
         self._replays.clear()
         self._replaced.clear()
+        self._overtaken.clear()

@@ -1,0 +1,66 @@
+"""Market subscribes that an unsubscribe overtook: the user no longer awaits their answers.
+
+The simulator holds the (un)subscribes (``ws_subscribe_delay``) and acts on them one at a time
+(``HeldSubscriptions.release``), so the order the stream reads the answers in is the test's;
+no time passes for real. The market socket refuses a symbol it does not have with an error
+naming it (``invalid symbol``, ``symbols: [...]``), the request's id where ``ws_error_id``
+says: a refusal of a symbol the user unsubscribed before it came answers nothing the user
+still asks for, and is not published as a server error (the charts stream's rule).
+"""
+
+from __future__ import annotations
+
+import pytest
+from held_sockets import REASON, held_stream, release, server_errors
+from stream_helpers import FakeTime, until
+
+from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
+from aries_async.streaming import Channel, MarketStream
+
+
+@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
+async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, error_id: str
+) -> None:
+    """The user subscribes NOPE and unsubscribes it before the server answers: the server
+    refuses the subscribe (it reads it first), but the user asks for nothing of NOPE any
+    more and does not hear of it, wherever the error carries the id (or none); a later
+    subscribe's refusal is told as usual."""
+    sim.faults.ws_error_id = error_id
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("market") == 1)
+        await stream.unsubscribe("NOPE")
+        await until(lambda: hub.held("market") == 2)
+        await release(hub, stream, 2, 1)
+        assert server_errors(events) == []
+        assert not stream.refused and not stream.subscriptions
+
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("market") == 1)
+        await release(hub, stream, 1, 1)
+        assert [e.error for e in server_errors(events)] == [REASON]
+        assert stream.refused == {"NOPE": REASON}
+
+
+async def test_a_batch_refusal_of_an_unsubscribed_symbol_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """AAPL and NOPE go in one subscribe request; NOPE is unsubscribed before the server
+    answers. Its refusal (with the request's id, naming NOPE) is not told, and AAPL's
+    acknowledgement of the same request still counts."""
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await stream.subscribe(["AAPL", "NOPE"], channels=["quotes"])
+        await until(lambda: hub.held("market") == 1)
+        await stream.unsubscribe("NOPE")
+        await until(lambda: hub.held("market") == 2)
+        await release(hub, stream, 2, 1)
+        assert server_errors(events) == []
+        assert stream.acknowledged == {"AAPL"} and not stream.refused
+        assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}

@@ -1,0 +1,61 @@
+"""How long the streams remember a subscribe request an unsubscribe overtook: until its answer,
+the connection's end, or ``WAIT`` seconds on the stream's clock (see
+:mod:`aries_async.streaming.protocol.overtaken`), whatever the number overtaken at once."""
+
+from __future__ import annotations
+
+from aries_async.models.events import ServerErrorMessage
+from aries_async.streaming.protocol.market import MarketSubscriptions
+from aries_async.streaming.protocol.market_subscription import MarketSubscription
+from aries_async.streaming.protocol.overtaken import LIMIT, WAIT
+
+
+class Clock:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _overtaken(subs: MarketSubscriptions, symbols: list[str], first: int) -> None:
+    """Subscribe ``symbols`` (one request each, ids from ``sub-{first}``), then unsubscribe
+    them before any answer."""
+    for number, symbol in enumerate(symbols, first):
+        subs.add(MarketSubscription.build(symbol, ["quotes"]))
+        subs.sent(f"sub-{number}", [symbol])
+    for symbol in symbols:
+        subs.remove(symbol)
+
+
+def _refused(request_id: str | None, symbol: str) -> ServerErrorMessage:
+    return ServerErrorMessage(error="invalid symbol", request_id=request_id, symbols=(symbol,))
+
+
+def test_an_overtaken_request_is_forgotten_by_age_not_by_the_burst() -> None:
+    clock = Clock()
+    subs = MarketSubscriptions(clock)
+    _overtaken(subs, [f"A{i}" for i in range(200)], 0)
+    clock.now = WAIT - 1
+    # 200 overtaken at once, the oldest first: its refusal, come within WAIT, is known.
+    assert subs.overtaken_refusal(_refused("sub-0", "A0")) == ""
+    assert subs.overtaken_refusal(_refused("sub-0", "A0")) is None  # answered once
+    _overtaken(subs, ["B"], 200)
+    clock.now = WAIT
+    # WAIT seconds after, the server is taken to have dropped the rest: a refusal is told.
+    assert subs.overtaken_refusal(_refused("sub-1", "A1")) is None
+    assert subs.overtaken_refusal(_refused(None, "A2")) is None
+    assert subs.overtaken_refusal(_refused(None, "B")) == ""  # overtaken a second ago
+    assert len(subs._overtaken) == 0
+
+
+def test_overtaken_requests_are_bounded_in_number_too() -> None:
+    subs = MarketSubscriptions(Clock())
+    _overtaken(subs, [f"A{i}" for i in range(LIMIT + 10)], 0)
+    assert len(subs._overtaken) == LIMIT
+    assert subs.overtaken("sub-9") is None  # the oldest went first
+    assert subs.overtaken("sub-10") == ""
+    subs.reset()
+    assert len(subs._overtaken) == 0
