@@ -196,7 +196,7 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(sentiment|score)$", "", ("number",), _span(0.05, 0.95, 3)),
     (r"(?i)(beta)$", "", ("number",), _span(0.6, 1.8, 2)),
     # sizes and counts: positive integers
-    (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: int(it.between("vol", 2e5, 4e7)))),
+    (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: it.volume)),
     (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
      r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
     (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(eps(it) * 0.03, 2))),

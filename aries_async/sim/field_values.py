@@ -136,7 +136,7 @@ def change(a: Answer, it: Item) -> float:
 
 def change_percent(a: Answer, it: Item) -> float:
     """Close minus open, in percent of the open."""
-    return round((it.bar[3] - it.bar[0]) / it.bar[0] * 100, 2)
+    return it.change_percent
 
 
 def is_etf(a: Answer, it: Item) -> bool:
