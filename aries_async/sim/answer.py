@@ -41,6 +41,7 @@ from aries_async.sim.option_model import (
     parse_osi,
     strikes,
 )
+from aries_async.sim.prediction_events import category_levels
 from aries_async.sim.rankings import market, measure, underlyings
 from aries_async.sim.walk import round_price, stable_seed
 
@@ -97,6 +98,8 @@ class Item:
         option: the contract, for option operations.
         trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
         cents: its prices are in whole cents (options, prediction contracts).
+        event: the symbol and index of the prediction event whose ``contracts`` list holds
+            it (its ``eventId`` is that event's), else None.
     """
 
     index: int
@@ -108,6 +111,7 @@ class Item:
     option: Contract | None = None
     trend: int = 0
     cents: bool = False
+    event: tuple[str, int] | None = None
 
     def unit(self, name: str) -> float:
         """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
@@ -210,13 +214,17 @@ class Answer:
 
     def children(self, item: Item, name: str, depth: int) -> Sequence[Item]:
         """The page's items under the root; a few items inheriting from ``item`` elsewhere (one
-        for the tickers of an item, which are its own)."""
+        for the tickers of an item, which are its own; one per level of its category path)."""
+        if name == "categoryLevels":  # one path, broadest first, whatever the item's depth
+            levels = range(len(category_levels(item.symbol)))
+            return [attrs.evolve(item, index=j, root=False) for j in levels]
         if item.root:
             if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
                 return [self.item(i) for i in range(len(self.symbols))]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
+        owner = (item.symbol, item.index) if self.prediction and name == "contracts" else None
         return [
             attrs.evolve(
                 item,
@@ -226,6 +234,7 @@ class Answer:
                 seed=zlib.crc32(f"{name}:{j}".encode(), item.seed),
                 when=item.when - timedelta(days=j),
                 root=False,
+                event=owner or item.event,
             )
             for j in range(count)
         ]

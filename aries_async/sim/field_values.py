@@ -38,6 +38,7 @@ __all__ = [
     "const",
     "echo_or",
     "eps",
+    "event_id",
     "greek",
     "hashed_digits",
     "headline",
@@ -88,14 +89,21 @@ def hashed_digits(it: Item, name: str, digits: int) -> str:
     return str(zlib.crc32(f"{it.symbol}:{name}".encode()) % 10**digits).zfill(digits)
 
 
+def _text_id(a: Answer, name: str, symbol: str, index: int) -> str:
+    digest = zlib.crc32(f"{a.op['id']}:{name}:{symbol}:{index}".encode(), a.seed)
+    return f"{symbol.lower().replace('/', '')}-{digest:08x}"
+
+
 def stable_id(name: str) -> Rule:
     """A rule: a text id fixed by the operation, the field, the item and the seed."""
+    return lambda a, it: _text_id(a, name, it.symbol, it.index)
 
-    def rule(a: Answer, it: Item) -> str:
-        digest = zlib.crc32(f"{a.op['id']}:{name}:{it.symbol}:{it.index}".encode(), a.seed)
-        return f"{it.symbol.lower().replace('/', '')}-{digest:08x}"
 
-    return rule
+def event_id(a: Answer, it: Item) -> str:
+    """The ``eventId`` of a prediction event, or of the event whose contracts list the item:
+    the id the event itself carries."""
+    symbol, index = it.event or (it.symbol, it.index)
+    return _text_id(a, "eventId", symbol, index)
 
 
 def stable_int_id(name: str) -> Rule:
