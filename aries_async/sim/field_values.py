@@ -53,6 +53,7 @@ __all__ = [
     "statement_line",
     "target",
     "text_time",
+    "thesis",
     "time_rule",
     "timeframe",
     "typical",
@@ -302,3 +303,41 @@ def put_call(a: Answer, it: Item) -> str:
 def headline(a: Answer, it: Item) -> str:
     """A news-like title naming the company."""
     return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
+
+
+_THESES = {
+    True: (
+        "services revenue is growing faster than product sales",
+        "margins are widening as unit costs fall",
+        "new products open a large untapped market",
+        "buybacks keep shrinking the share count",
+        "a growing order backlog supports next year's earnings",
+        "pricing power has held while volumes rose",
+    ),
+    False: (
+        "the valuation leaves no room for a miss",
+        "competitors are pushing prices down",
+        "regulators are scrutinising its core business",
+        "a few large customers account for much of its revenue",
+        "rising input costs threaten its margins",
+        "demand may slow as the economic cycle turns",
+    ),
+}
+"""The factors a bull case (True) and a bear case (False) argue from; no factor is on both."""
+
+
+def thesis(bull: bool) -> Rule:
+    """A rule: a bull case (growth and positive factors) or a bear case (risks and challenges)
+    for the item's company, two factors of its side picked by the item."""
+    factors = _THESES[bull]
+    verdict = "could outperform" if bull else "could underperform"
+
+    def rule(a: Answer, it: Item) -> str:
+        first = int(it.unit("thesis") * len(factors))
+        second = (first + 1 + int(it.unit("thesis2") * (len(factors) - 1))) % len(factors)
+        return (
+            f"{a.name_of(it.symbol)} ({it.symbol}) {verdict}: {factors[first]}, "
+            f"and {factors[second]}."
+        )
+
+    return rule
