@@ -2,9 +2,9 @@
 
 Each request is counted once, under ``(METHOD, concrete path)``; a lookup by ``(METHOD, route
 template)`` (``("GET", "/v2/accounts/{id}/orders")``) answers how many requests that route
-got, from a tally kept beside the entries. So ``counts[key]`` reads either way, while
-``sum(counts.values())`` is the number of requests that arrived (a template entry of its own
-counted each request to a templated route twice).
+got, from a tally by route kept beside the entries (:attr:`RequestCounts.routes`). So
+``counts[key]`` reads either way, while ``sum(counts.values())`` is the number of requests
+that arrived (a template entry of its own counted each request to a templated route twice).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ class RequestCounts(Counter[Key]):
     """Request counts by ``(METHOD, path)``, also read by ``(METHOD, route template)``.
 
     The entries (``items()``, ``values()``, ``len``, ``in``) are the concrete paths only; a
-    template is read with ``counts[key]`` or ``counts.get(key)``. ``clear()`` forgets both.
+    template is read with ``counts[key]`` or ``counts.get(key)``, and :attr:`routes` lists the
+    counts by route. ``clear()`` forgets both.
     """
 
     def __init__(self) -> None:
@@ -34,8 +35,13 @@ class RequestCounts(Counter[Key]):
         key = (method, path)
         # dict's own read: a missing path must not start from its template's tally
         super().__setitem__(key, dict.get(self, key, 0) + 1)
-        if template != path:
-            self._routes[(method, template)] += 1
+        self._routes[(method, template)] += 1
+
+    @property
+    def routes(self) -> Counter[Key]:
+        """The same requests counted by ``(METHOD, route template)`` (the path when nothing
+        routed it): which routes were hit, each request once. Read it, do not change it."""
+        return self._routes
 
     def __missing__(self, key: Key) -> int:
         """A key without an entry of its own: the count of the route it names (0 if none)."""

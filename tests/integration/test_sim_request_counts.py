@@ -28,6 +28,10 @@ async def test_a_request_to_a_templated_route_is_counted_once(api: SimApi, sim: 
     assert sim.requests.get(("GET", ACCOUNT_ORDERS)) == 2
     assert sim.requests[("GET", "/v1/chart/quotes")] == 1
     assert sim.requests[("GET", "/v1/chart/history")] == 0
+    assert sim.requests.routes == {
+        ("GET", ACCOUNT_ORDERS): 2,
+        ("GET", "/v1/chart/quotes"): 1,
+    }
     sim.requests.clear()
     assert sim.requests[("GET", ACCOUNT_ORDERS)] == 0 and not sim.requests
     status, body = await api.call("GET", path)
