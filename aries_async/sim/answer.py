@@ -9,10 +9,11 @@ Each item carries a symbol (the requested ones in turn, else a fixed universe), 
 price from the simulator's feed, a time inside the requested window, and for option operations
 a listed contract with its Black-Scholes premium and greeks.
 
-An item stands for one thing where a list holds each thing once: a top list (``/top-``) has at
-most one item per ticker of the universe; the prediction contracts of a list, past the few of
-:data:`CONTRACTS`, are further strikes of their events (``KXFED-26MAR-T4.75``); and a nested
-list of ``securities`` or ``contracts`` names other ones than its parent (the parent's first).
+An item stands for one thing where a list holds each thing once: a top list (``/top-``) ranks a
+market, each ticker or contract once, sorted by its measure (:mod:`~aries_async.sim.rankings`);
+the prediction contracts of a list, past the few of :data:`CONTRACTS`, are further strikes of
+their events (``KXFED-26MAR-T4.75``); and a nested list of ``securities`` or ``contracts`` names
+other ones than its parent (the parent's first).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from aries_async.sim.option_model import (
     parse_osi,
     strikes,
 )
+from aries_async.sim.prediction_events import category_levels
+from aries_async.sim.rankings import market, measure, underlyings
 from aries_async.sim.walk import round_price, stable_seed
 
 __all__ = ["CONTRACTS", "NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
@@ -95,6 +98,8 @@ class Item:
         option: the contract, for option operations.
         trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
         cents: its prices are in whole cents (options, prediction contracts).
+        event: the symbol and index of the prediction event whose ``contracts`` list holds
+            it (its ``eventId`` is that event's), else None.
     """
 
     index: int
@@ -106,6 +111,7 @@ class Item:
     option: Contract | None = None
     trend: int = 0
     cents: bool = False
+    event: tuple[str, int] | None = None
 
     def unit(self, name: str) -> float:
         """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
@@ -137,6 +143,17 @@ class Item:
         if self.cents:
             return round(opened, 2), round(high, 2), max(round(low, 2), 0.01), round(closed, 2)
         return round_price(opened), round_price(high), round_price(low), round_price(closed)
+
+    @property
+    def change_percent(self) -> float:
+        """Close minus open, in percent of the open (two places)."""
+        opened, closed = self.bar[0], self.bar[3]
+        return round((closed - opened) / opened * 100, 2)
+
+    @property
+    def volume(self) -> int:
+        """The shares (contracts) traded in the item's period."""
+        return int(self.between("vol", 2e5, 4e7))
 
 
 class Answer:
@@ -177,30 +194,37 @@ class Answer:
         # Prediction contracts are priced as probabilities, not from the equity feed.
         self.prediction = op["path"].startswith("/v1/predictions")
         self.asked = len(symbols) > 0
-        self.symbols = list(symbols) or list(CONTRACTS if self.prediction else UNIVERSE)
+        self.ranked = "/top-" in op["path"]
+        options = op["path"].startswith("/v1/options/")
+        pool = market(ctx.feed.symbols) if self.ranked and not options else UNIVERSE
+        self.symbols = list(symbols) or list(CONTRACTS if self.prediction else pool)
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
         key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
-        self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
+        self.chain = self._chain() if options else []
         self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
-        self.ranked = "/top-" in op["path"]
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
-        if self.ranked and not self.chain:  # a top list ranks each ticker once
-            self.total = min(self.total, len(self.symbols))
+        if self.ranked:  # a top list ranks each ticker (contract) of its market once
+            self.total = len(self.chain) or len(self.symbols)
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
+        self._ranking = self._rank() if self.ranked else None
 
     # -- the Walk protocol --------------------------------------------------------------------
 
     def children(self, item: Item, name: str, depth: int) -> Sequence[Item]:
         """The page's items under the root; a few items inheriting from ``item`` elsewhere (one
-        for the tickers of an item, which are its own)."""
+        for the tickers of an item, which are its own; one per level of its category path)."""
+        if name == "categoryLevels":  # one path, broadest first, whatever the item's depth
+            levels = range(len(category_levels(item.symbol)))
+            return [attrs.evolve(item, index=j, root=False) for j in levels]
         if item.root:
             if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
                 return [self.item(i) for i in range(len(self.symbols))]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
+        owner = (item.symbol, item.index) if self.prediction and name == "contracts" else None
         return [
             attrs.evolve(
                 item,
@@ -210,6 +234,7 @@ class Answer:
                 seed=zlib.crc32(f"{name}:{j}".encode(), item.seed),
                 when=item.when - timedelta(days=j),
                 root=False,
+                event=owner or item.event,
             )
             for j in range(count)
         ]
@@ -249,8 +274,19 @@ class Answer:
         """Item ``index`` of the collection (built once per answer)."""
         found = self._items.get(index)
         if found is None:
-            found = self._items[index] = self._item(index)
+            if self._ranking is None:
+                found = self._item(index)
+            else:  # the item ranked there: its draws are its own, its index the rank
+                found = attrs.evolve(self._ranking[index], index=index)
+            self._items[index] = found
         return found
+
+    def _rank(self) -> list[Item]:
+        """The collection of a top list sorted by its measure, on the values its rows show."""
+        key = measure(self.op["path"])
+        pool = [self._item(i) for i in range(self.total)]
+        ranked = sorted(range(len(pool)), key=lambda i: (*key(*_shown(pool[i])), i))
+        return [pool[i] for i in ranked]
 
     def _item(self, index: int, *, root: bool = False) -> Item:
         option = self.chain[index % len(self.chain)] if self.chain else None
@@ -292,21 +328,24 @@ class Answer:
 
     def _chain(self) -> list[Contract]:
         """The listed contracts the request is about: one when it names a contract, else the
-        chain of the first symbol (two expiries), filtered by the request's contract type."""
+        chain of the first symbol (of each underlying a top list ranks; two expiries),
+        filtered by the request's contract type."""
         today = self.now.astimezone(NEW_YORK).date()
         osi_symbol = next((v for v in self.params.values() if OPTION_SYMBOL.match(v)), None)
         if osi_symbol is not None:
             parts = parse_osi(osi_symbol)
             if parts is None:  # OSI-shaped, but its expiry is no date (month 13...): none
                 return []
-            root = parts.root
-            picked = [(parts.expiry, parts.call, parts.strike)]
-        else:
-            root = self.symbols[0]
-            kind = self.params.get("contractType", "").lower()
-            # The second and fifth weekly: a chain a user trades, not one expiring tomorrow.
-            listed = expiries(today, self.ctx.is_trading_day)
-            dates = [listed[1], listed[4]]
+            return self._priced(today, parts.root, [(parts.expiry, parts.call, parts.strike)])
+        kind = self.params.get("contractType", "").lower()
+        # The second and fifth weekly: a chain a user trades, not one expiring tomorrow.
+        listed = expiries(today, self.ctx.is_trading_day)
+        dates = [listed[1], listed[4]]
+        roots = [self.symbols[0]]
+        if self.ranked and not self.asked:
+            roots = underlyings(self.op["path"], self.ctx.feed.symbols)
+        contracts = []
+        for root in roots:
             picked = [
                 (expiry, call, strike)
                 for expiry in dates
@@ -314,6 +353,13 @@ class Answer:
                 for call in (True, False)
                 if kind not in ("call", "put") or call == (kind == "call")
             ]
+            contracts += self._priced(today, root, picked)
+        return contracts
+
+    def _priced(
+        self, today: date, root: str, picked: list[tuple[date, bool, float]]
+    ) -> list[Contract]:
+        """The contracts ``picked`` (expiry, call, strike) on ``root``, priced at its price."""
         spot = self.price(root)
         contracts = []
         for expiry, call, strike in picked:
@@ -330,6 +376,11 @@ class Answer:
                 )
             )
         return contracts
+
+
+def _shown(item: Item) -> tuple[float, int]:
+    """The change in percent and the volume a row about ``item`` shows."""
+    return item.change_percent, item.volume
 
 
 def _shifted(ticker: str, steps: int) -> str:

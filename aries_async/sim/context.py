@@ -38,6 +38,7 @@ import orjson
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
+from aries_async.sim.request_counts import RequestCounts
 from aries_async.sim.sessions import is_trading_day, session_name
 from aries_async.sim.state import State
 
@@ -144,10 +145,11 @@ class SimContext:
     """The simulator's shared state (see the module docstring for the stable API).
 
     Attributes:
-        requests: request counts keyed by ``(METHOD, concrete path)`` and by
-            ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``).
+        requests: request counts by ``(METHOD, concrete path)``, also read by
+            ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``): one
+            entry per request (:class:`~aries_async.sim.request_counts.RequestCounts`).
         route_counts: request counts keyed by ``(METHOD, route template)`` only (the path
-            when unrouted): one count per request, unlike ``requests``.
+            when unrouted), for the run's summary.
         status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
@@ -167,7 +169,7 @@ class SimContext:
     auth: AuthServer
     faults: Faults
     settings: SimSettings
-    requests: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    requests: RequestCounts = attrs.Factory(RequestCounts)
     route_counts: Counter[tuple[str, str]] = attrs.Factory(Counter)
     status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))

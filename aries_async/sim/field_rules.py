@@ -39,6 +39,7 @@ from aries_async.sim.field_values import (
     const,
     echo_or,
     eps,
+    event_id,
     greek,
     hashed_digits,
     headline,
@@ -53,11 +54,13 @@ from aries_async.sim.field_values import (
     statement_line,
     target,
     text_time,
+    thesis,
     time_rule,
     timeframe,
     typical,
     underlying,
 )
+from aries_async.sim.prediction_events import category_levels
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for", "text_time"]
@@ -121,6 +124,9 @@ RULES: tuple[_Row, ...] = (
      _r(lambda a, it: "ok" if a.op["path"].startswith("/v1/chart") else "OK")),
     (r"^(success|ok|tradable|hasOptions|adjusted|isDefaultOption)$", "", ("boolean",),
      _r(const(True))),
+    (r"^(bullCase|bearCase)$", "", ("string",), lambda name, kind: thesis(name == "bullCase")),
+    (r"^categoryLevels$", "", ("string",),
+     _r(lambda a, it: category_levels(it.symbol)[it.index])),
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
@@ -196,7 +202,7 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(sentiment|score)$", "", ("number",), _span(0.05, 0.95, 3)),
     (r"(?i)(beta)$", "", ("number",), _span(0.6, 1.8, 2)),
     # sizes and counts: positive integers
-    (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: int(it.between("vol", 2e5, 4e7)))),
+    (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: it.volume)),
     (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
      r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
     (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(eps(it) * 0.03, 2))),
@@ -220,6 +226,7 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^cusip$", "", (), _r(lambda a, it: "0" + hashed_digits(it, "cusip", 8))),
     (r"(?i)^isin$", "", (), _r(lambda a, it: "US0" + hashed_digits(it, "cusip", 8) + "5")),
     (r"(?i)figi", "", (), _r(lambda a, it: "BBG00" + hashed_digits(it, "figi", 7))),
+    (r"^eventId$", "", ("string",), _r(event_id)),
     (r"(?i)(^id$|Id$|_id$|uuid|accessNumber|Number$|requestId|reservationNum)", "", ("string",),
      lambda name, kind: stable_id(name)),
     (r"(?i)(^id$|Id$|_id$)", "", ("integer",), lambda name, kind: stable_int_id(name)),

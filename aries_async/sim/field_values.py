@@ -38,6 +38,7 @@ __all__ = [
     "const",
     "echo_or",
     "eps",
+    "event_id",
     "greek",
     "hashed_digits",
     "headline",
@@ -52,6 +53,7 @@ __all__ = [
     "statement_line",
     "target",
     "text_time",
+    "thesis",
     "time_rule",
     "timeframe",
     "typical",
@@ -88,14 +90,21 @@ def hashed_digits(it: Item, name: str, digits: int) -> str:
     return str(zlib.crc32(f"{it.symbol}:{name}".encode()) % 10**digits).zfill(digits)
 
 
+def _text_id(a: Answer, name: str, symbol: str, index: int) -> str:
+    digest = zlib.crc32(f"{a.op['id']}:{name}:{symbol}:{index}".encode(), a.seed)
+    return f"{symbol.lower().replace('/', '')}-{digest:08x}"
+
+
 def stable_id(name: str) -> Rule:
     """A rule: a text id fixed by the operation, the field, the item and the seed."""
+    return lambda a, it: _text_id(a, name, it.symbol, it.index)
 
-    def rule(a: Answer, it: Item) -> str:
-        digest = zlib.crc32(f"{a.op['id']}:{name}:{it.symbol}:{it.index}".encode(), a.seed)
-        return f"{it.symbol.lower().replace('/', '')}-{digest:08x}"
 
-    return rule
+def event_id(a: Answer, it: Item) -> str:
+    """The ``eventId`` of a prediction event, or of the event whose contracts list the item:
+    the id the event itself carries."""
+    symbol, index = it.event or (it.symbol, it.index)
+    return _text_id(a, "eventId", symbol, index)
 
 
 def stable_int_id(name: str) -> Rule:
@@ -136,7 +145,7 @@ def change(a: Answer, it: Item) -> float:
 
 def change_percent(a: Answer, it: Item) -> float:
     """Close minus open, in percent of the open."""
-    return round((it.bar[3] - it.bar[0]) / it.bar[0] * 100, 2)
+    return it.change_percent
 
 
 def is_etf(a: Answer, it: Item) -> bool:
@@ -294,3 +303,41 @@ def put_call(a: Answer, it: Item) -> str:
 def headline(a: Answer, it: Item) -> str:
     """A news-like title naming the company."""
     return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
+
+
+_THESES = {
+    True: (
+        "services revenue is growing faster than product sales",
+        "margins are widening as unit costs fall",
+        "new products open a large untapped market",
+        "buybacks keep shrinking the share count",
+        "a growing order backlog supports next year's earnings",
+        "pricing power has held while volumes rose",
+    ),
+    False: (
+        "the valuation leaves no room for a miss",
+        "competitors are pushing prices down",
+        "regulators are scrutinising its core business",
+        "a few large customers account for much of its revenue",
+        "rising input costs threaten its margins",
+        "demand may slow as the economic cycle turns",
+    ),
+}
+"""The factors a bull case (True) and a bear case (False) argue from; no factor is on both."""
+
+
+def thesis(bull: bool) -> Rule:
+    """A rule: a bull case (growth and positive factors) or a bear case (risks and challenges)
+    for the item's company, two factors of its side picked by the item."""
+    factors = _THESES[bull]
+    verdict = "could outperform" if bull else "could underperform"
+
+    def rule(a: Answer, it: Item) -> str:
+        first = int(it.unit("thesis") * len(factors))
+        second = (first + 1 + int(it.unit("thesis2") * (len(factors) - 1))) % len(factors)
+        return (
+            f"{a.name_of(it.symbol)} ({it.symbol}) {verdict}: {factors[first]}, "
+            f"and {factors[second]}."
+        )
+
+    return rule

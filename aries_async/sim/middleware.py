@@ -1,6 +1,6 @@
 """The simulator's HTTP middlewares, outermost first.
 
-1. counting (``ctx.requests``, ``ctx.route_counts``; the answers by status in
+1. counting (``ctx.requests``, once per request; ``ctx.route_counts``; the answers by status in
    ``ctx.status_counts``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``), JSON 404/405 envelopes,
    and the catch-up of orders whose session has ended (``ctx.catch_up()``);
@@ -70,10 +70,8 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
     ctx = context_of(request)
     request[REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
     template = route_template(request)
-    ctx.requests[(request.method, request.path)] += 1
+    ctx.requests.count(request.method, request.path, template)
     ctx.route_counts[(request.method, template)] += 1
-    if template != request.path:
-        ctx.requests[(request.method, template)] += 1
     secret = is_oauth_path(request.path)
     body = await request.read() if request.can_read_body and not secret else b""
     ctx.journal.append(

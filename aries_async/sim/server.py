@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Unpack
@@ -32,6 +32,7 @@ from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, 
 from aries_async.sim.faults import AppRateLimit, Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, SystemClock
 from aries_async.sim.pacing import SimTime
+from aries_async.sim.request_counts import RequestCounts
 from aries_async.sim.state import State
 from aries_async.sim.summary import SimSummary
 from aries_async.sim.ws import hub_of
@@ -227,8 +228,9 @@ class Simulator(SimTime, AsyncClosing):
         hub_of(self.app).firehose = value
 
     @property
-    def requests(self) -> Counter[tuple[str, str]]:
-        """Request counts by ``(METHOD, path)`` and ``(METHOD, route template)``."""
+    def requests(self) -> RequestCounts:
+        """Request counts by ``(METHOD, path)``, also read by ``(METHOD, route template)``:
+        each request counted once (``sum(requests.values())`` is how many arrived)."""
         return self.context.requests
 
     @property

@@ -190,7 +190,7 @@ async def _collect_wire() -> dict[str, Any]:
         # Routes answered from the API description are under the schema contract of
         # test_sim_every_operation.py instead.
         served -= described_routes(sim.app.router).keys()
-        out["routes"] = {"served": served, "hit": set(sim.requests)}
+        out["routes"] = {"served": served, "hit": set(sim.requests.routes)}
     return out
 
 
