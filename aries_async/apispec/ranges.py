@@ -16,7 +16,8 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   are the whole-number parameters that say how many items to answer, how many bars a period
   spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
   (:data:`COUNT_MAXIMA`: the documented largest; :data:`ZERO_MEANS_DEFAULT`: the counts that
-  take 0).
+  take 0); :data:`FIRST_PAGES` numbers the pages of the listings documented to count them
+  from 1.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 __all__ = [
     "COUNT_MAXIMA",
     "COUNT_PARAMS",
+    "FIRST_PAGES",
     "LENGTH_PARAMS",
     "OFFSET_PARAMS",
     "PAGE_PARAMS",
@@ -156,7 +158,17 @@ a multiplier of a bar's size (the index bars' ``period``, the aggregates' ``mult
 
 PAGE_PARAMS = frozenset({"page"})
 """Query parameters that number a page: from 0 or from 1 (the spec leaves it UNCERTAIN,
-``docs/uncertain.md``), so at least 0."""
+``docs/uncertain.md``, but where :data:`FIRST_PAGES` says), so at least 0."""
+
+FIRST_PAGES: dict[str, int] = {
+    # finance-dev's documentation of ``page``: "1-based page number; 0 or omitted means 1"
+    "search": 1,
+}
+"""Operation id -> the number of its first page, where the API documents one other than the 0
+the pager starts from: its pages are numbered from there (a smaller number asks for the first
+page), by the client's pager and the simulator alike. The parameter descriptions that say so
+are finance-dev's, not in the API description (``tests/unit/test_documented_ranges.py``
+compares the two)."""
 
 OFFSET_PARAMS = frozenset({"skip"})
 """Query parameters that say how many items to skip (the ETF holdings' ``skip``): at least 0."""
