@@ -16,8 +16,9 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   are the whole-number parameters that say how many items to answer, how many bars a period
   spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
   (:data:`COUNT_MAXIMA`: the documented largest; :data:`ZERO_MEANS_DEFAULT`: the counts that
-  take 0); :data:`FIRST_PAGES` numbers the pages of the listings documented to count them
-  from 1.
+  take 0), as do the other whole numbers documented with a range (:data:`VALUE_BOUNDS`: the
+  logos' ``compositeRadius``, 0 to 50); :data:`FIRST_PAGES` numbers the pages of the listings
+  documented to count them from 1.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "PAGE_PARAMS",
     "RANGES",
     "UNORDERED",
+    "VALUE_BOUNDS",
     "ZERO_MEANS_DEFAULT",
     "count_bounds",
     "count_minimum",
@@ -205,10 +207,26 @@ ZERO_MEANS_DEFAULT = frozenset({("getHistory", "limit"), ("search", "perPage")})
 (finance-dev: "0 or omitted means 10000", "... means 20"): at least 0."""
 
 
+VALUE_BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
+    # finance-dev: "Corner radius for generated composite logos. Enter a value from 0 to 50"
+    ("searchLogos", "compositeRadius"): (0, 50),
+    ("syncLogos", "compositeRadius"): (0, 50),
+    # Not getRatings' ``importance``: "Minimum importance level to include. Use higher values
+    # to filter for more market-moving events or ratings" gives no range, and the ratings'
+    # own ``importance`` none either (the calendars' events document 1-5 and 1-3).
+}
+"""(operation id, wire name) -> (least, largest) of a whole-number parameter that is no count
+but whose documentation gives its range of values; a value outside is refused as a count out
+of its bounds is."""
+
+
 def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
     """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
     (:func:`count_minimum`), a length or multiplier (1), a page number or an offset (0), with
-    its documented largest (:data:`COUNT_MAXIMA`); None when it is none of these."""
+    its documented largest (:data:`COUNT_MAXIMA`), or a value of a documented range
+    (:data:`VALUE_BOUNDS`); None when it is none of these."""
+    if (op_id, wire) in VALUE_BOUNDS:
+        return VALUE_BOUNDS[op_id, wire]
     if (op_id, wire) in ZERO_MEANS_DEFAULT:
         least = 0
     elif wire in COUNT_PARAMS:

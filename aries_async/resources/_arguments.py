@@ -15,7 +15,13 @@ import attrs
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
-from aries_async.apispec.ranges import COUNT_PARAMS, LENGTH_PARAMS, PAGE_PARAMS, count_bounds
+from aries_async.apispec.ranges import (
+    COUNT_PARAMS,
+    LENGTH_PARAMS,
+    PAGE_PARAMS,
+    VALUE_BOUNDS,
+    count_bounds,
+)
 from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
@@ -111,7 +117,7 @@ def query_value(
     joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says, its
     text checked (:func:`_time_text`), an aware ``datetime`` in the documented wall time where
     operation ``op_id`` takes one (:data:`~aries_async.apispec.wall_times.WALL_TIMES`); a
-    count, a page number or an offset within its bounds
+    count, a page number, an offset or a value of a documented range within its bounds
     (:func:`~aries_async.apispec.ranges.count_bounds`); an amount the wire takes as text
     (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a ``Decimal``, an
     ``int`` or a decimal string, sent as its exact text."""
@@ -121,6 +127,7 @@ def query_value(
         what = "a page number" if wire in PAGE_PARAMS else "how many to skip"
         what = "a length in bars or a multiplier" if wire in LENGTH_PARAMS else what
         what = "how many to answer" if wire in COUNT_PARAMS else what
+        what = "its documented range" if (op_id, wire) in VALUE_BOUNDS else what
         return _count(method, name, value, schema, bounds, what)
     when = query_time(wire, dict(schema)) if wire else None
     if when and isinstance(value, datetime):

@@ -1,7 +1,8 @@
-"""The table of documented page numbering (``apispec.ranges``) against the official package's
-parameter descriptions, which the API description does not carry: every ``page`` documented
-to count from 1 is in ``FIRST_PAGES`` (and none counting from 0 is). Methods written by hand
-check their own arguments and are left out."""
+"""The tables of documented page numbering and value ranges (``apispec.ranges``) against the
+official package's parameter descriptions, which the API description does not carry: every
+``page`` documented to count from 1 is in ``FIRST_PAGES`` (and none counting from 0 is), and
+every whole number documented with a range or a largest value is held to it by
+``count_bounds``. Methods written by hand check their own arguments and are left out."""
 
 from __future__ import annotations
 
@@ -13,9 +14,25 @@ from typing import Any
 import pytest
 
 from aries_async.apispec import operations
-from aries_async.apispec.ranges import FIRST_PAGES
+from aries_async.apispec.ranges import FIRST_PAGES, count_bounds
 
 pytestmark = pytest.mark.finance_dev
+
+# "(1-1000)", "(1-250)" (with an en dash), "Range: 1 to 5000", "from 0 to 50", "max: 1000"
+_DASHES = "-\N{EN DASH}"
+_RANGE = re.compile(rf"(?:\(|Range: |from )(\d+) ?(?:[{_DASHES}]|to) ?(\d+)\)?")
+_LARGEST = re.compile(r"\bmax(?:imum)?(?: is|:)? (\d+)\)?", re.IGNORECASE)
+ADVICE = {
+    # "Use smaller values (10-50) for UI screens, larger (100-500)...": advice, no bound
+    ("stockScreener", "page_size"),
+}
+LISTS = {
+    # the largest number of items of a comma-separated list ("max 50"): no table says those
+    ("getConferenceCalls", "tickers"),
+    ("getNews", "symbols"),
+    ("getNews", "topics"),
+    ("getUnifiedSnapshot", "tickersAnyOf"),
+}
 
 
 def _documented() -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
@@ -41,3 +58,24 @@ def test_the_listings_documented_to_count_pages_from_1_are_the_table_s() -> None
     }
     assert from_one == set(FIRST_PAGES) == {"search"}
     assert all(FIRST_PAGES[op] == 1 for op in from_one)
+
+
+def test_every_documented_range_of_a_whole_number_is_held_to() -> None:
+    checked = 0
+    for op, param, text in _documented():
+        if param["schema"].get("type") not in ("integer", "string"):
+            continue
+        span, largest = _RANGE.search(text), _LARGEST.search(text)
+        if span is None and largest is None:
+            continue
+        key = (op["id"], param["wire"])
+        if key in ADVICE or key in LISTS:
+            continue
+        bounds = count_bounds(op["id"], param["wire"], param["schema"])
+        assert bounds is not None, (key, text)
+        if span is not None:
+            assert bounds == (int(span[1]), int(span[2])), (key, text)
+        if largest is not None:
+            assert bounds[1] == int(largest[1]), (key, text)
+        checked += 1
+    assert checked >= 10  # a change of wording would leave nothing to check
