@@ -32,6 +32,7 @@ __all__ = [
     "COUNT_PARAMS",
     "FIRST_PAGES",
     "LENGTH_PARAMS",
+    "LIST_MAXIMA",
     "OFFSET_PARAMS",
     "PAGE_PARAMS",
     "RANGES",
@@ -43,6 +44,7 @@ __all__ = [
     "day_bound",
     "empty_ranges",
     "is_strict",
+    "list_length",
     "range_problem",
 ]
 
@@ -218,6 +220,24 @@ VALUE_BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
 """(operation id, wire name) -> (least, largest) of a whole-number parameter that is no count
 but whose documentation gives its range of values; a value outside is refused as a count out
 of its bounds is."""
+
+
+LIST_MAXIMA: dict[tuple[str, str], int] = {
+    # finance-dev's documentation of the parameter: "(max 50)", "Maximum 10 symbols per
+    # request", "Maximum 10 topics per request", "(maximum 250)"
+    ("getConferenceCalls", "tickers"): 50,
+    ("getNews", "symbols"): 10,
+    ("getNews", "topics"): 10,
+    ("getUnifiedSnapshot", "tickersAnyOf"): 250,
+}
+"""(operation id, wire name) -> the largest number of items of a comma-separated list the API
+documents for that parameter; a longer list is refused (the client's check, the simulator's
+400), counted as :func:`list_length` counts it."""
+
+
+def list_length(text: str) -> int:
+    """How many items the comma-separated list ``text`` names (``"AAPL,MSFT"``: 2)."""
+    return text.count(",") + 1
 
 
 def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:

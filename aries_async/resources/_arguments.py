@@ -18,9 +18,11 @@ from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.apispec.ranges import (
     COUNT_PARAMS,
     LENGTH_PARAMS,
+    LIST_MAXIMA,
     PAGE_PARAMS,
     VALUE_BOUNDS,
     count_bounds,
+    list_length,
 )
 from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
 from aries_async.errors import ValidationError
@@ -120,7 +122,8 @@ def query_value(
     count, a page number, an offset or a value of a documented range within its bounds
     (:func:`~aries_async.apispec.ranges.count_bounds`); an amount the wire takes as text
     (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a ``Decimal``, an
-    ``int`` or a decimal string, sent as its exact text."""
+    ``int`` or a decimal string, sent as its exact text; a list no longer than its documented
+    largest (:data:`~aries_async.apispec.ranges.LIST_MAXIMA`)."""
     plain = schema.get("type") == "string" and "format" not in schema and "enum" not in schema
     bounds = count_bounds(op_id, wire, dict(schema)) if wire else None
     if bounds is not None:
@@ -147,8 +150,15 @@ def query_value(
     if plain and not isinstance(value, (str, bytes, Mapping)) and isinstance(value, Sequence):
         if not value:
             raise invalid(method, name, "must not be empty")
-        return ",".join(_scalar(method, name, item, schema) for item in value)
-    return _scalar(method, name, value, schema)
+        text = ",".join(_scalar(method, name, item, schema) for item in value)
+    else:
+        text = _scalar(method, name, value, schema)
+    most = LIST_MAXIMA.get((op_id, wire))
+    if most is not None and list_length(text) > most:
+        raise invalid(
+            method, name, f"must list at most {most} items (the API's largest), got {value!r}"
+        )
+    return text
 
 
 def _count(

@@ -90,6 +90,20 @@ VALUES: list[tuple[Call, str, str]] = [
 ]
 REFUSED += VALUES
 
+ELEVEN = [f"T{n}" for n in range(11)]
+# Comma-separated lists documented with a largest number of items, given as a list or as text
+LISTS: list[tuple[Call, str, str]] = [
+    (lambda c: c.news.list(symbols=ELEVEN), "symbols", "at most 10"),
+    (lambda c: c.news.list(topics=",".join(ELEVEN)), "topics", "at most 10"),
+    (lambda c: c.calendars.conference_calls(tickers=ELEVEN * 5), "tickers", "at most 50"),
+    (
+        lambda c: c.stocks.unified_snapshot(tickers_any_of=[f"T{n}" for n in range(251)]),
+        "tickers_any_of",
+        "at most 250",
+    ),
+]
+REFUSED += LISTS
+
 
 @pytest.mark.parametrize(("call", "field", "why"), REFUSED)
 async def test_a_count_page_or_offset_out_of_its_bounds_is_refused_before_sending(
@@ -123,6 +137,16 @@ async def test_a_value_at_either_end_of_its_documented_range_is_sent(
     assert sent == ["0", "0", "50", "50"]
 
 
+async def test_a_list_of_its_documented_largest_length_is_sent(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    await aries.news.list(symbols=ELEVEN[:10], topics=",".join(ELEVEN[:10]))
+    await aries.calendars.conference_calls(tickers=ELEVEN[:10] * 5)
+    sent = dict(sim.journal[0].query)
+    assert sent["symbols"] == sent["topics"] == ",".join(ELEVEN[:10])
+    assert len(dict(sim.journal[1].query)["tickers"].split(",")) == 50
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
@@ -142,6 +166,8 @@ async def test_a_value_at_either_end_of_its_documented_range_is_sent(
             "compositeRadius",
         ),
         ("/v1/logos/sync", {"fields": "logo", "compositeRadius": "51"}, "compositeRadius"),
+        ("/v1/news", {"symbols": ",".join(ELEVEN)}, "symbols"),
+        ("/v1/calendars/conference-calls", {"tickers": ",".join(ELEVEN * 5)}, "tickers"),
         (
             "/v1/indicator",
             {
