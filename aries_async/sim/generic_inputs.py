@@ -7,9 +7,11 @@ that holds a count, an amount or a time by its name (``limit``, ``strikePriceGte
 missing required body is a 400 naming the field, in the nested ``VALIDATION`` envelope (the
 prediction-market envelope on ``/v1/predictions``). So is a count, page number or offset out of
 its bounds (``apispec.ranges.count_bounds``), a list longer than its documented largest
-(``apispec.ranges.LIST_MAXIMA``), and a range that holds no value
-(``apispec.ranges.range_problem``: a start after its end, or equal ends one of which excludes
-its value), an ``INVALID_RANGE`` naming both ends, as the client refuses each before sending.
+(``apispec.ranges.LIST_MAXIMA``), an index bars' window in any form but its documented wall
+time (``apispec.wall_times.WALL_TIMES``: ``12/22/2025 9:30 am``, not RFC 3339), and a
+range that holds no value (``apispec.ranges.range_problem``: a start after its end, or equal
+ends one of which excludes its value), an ``INVALID_RANGE`` naming both ends, as the client
+refuses each before sending.
 
 A parameter the request leaves out takes its default before anything reads it, as the server
 applies it (:func:`defaults_of`): the ``default`` of its schema in the API description, which
@@ -39,7 +41,7 @@ from aries_async.apispec.ranges import (
     empty_ranges,
     list_length,
 )
-from aries_async.apispec.wall_times import wall_time
+from aries_async.apispec.wall_times import WALL_FORM, WALL_TIMES, wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
 __all__ = ["DOCUMENTED_DEFAULTS", "bad_input", "defaults_of", "parse_time", "read_inputs"]
@@ -108,6 +110,8 @@ def _problem(schema: dict[str, Any], raw: str, wire: str = "", op_id: str = "") 
     bounds = count_bounds(op_id, wire, schema)
     if bounds is not None and kind in ("integer", "string"):
         return _count_problem(bounds, raw)
+    if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: the documented form only
+        return None if wall_time(raw) is not None else f"must be a time as {WALL_FORM}"
     most = LIST_MAXIMA.get((op_id, wire))
     if most is not None and list_length(raw) > most:
         return f"must list at most {most} items"
