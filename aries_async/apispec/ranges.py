@@ -16,7 +16,9 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   are the whole-number parameters that say how many items to answer, how many bars a period
   spans, which page, or how many to skip; each takes the values :func:`count_bounds` gives
   (:data:`COUNT_MAXIMA`: the documented largest; :data:`ZERO_MEANS_DEFAULT`: the counts that
-  take 0).
+  take 0), as do the other whole numbers documented with a range (:data:`VALUE_BOUNDS`: the
+  logos' ``compositeRadius``, 0 to 50); :data:`FIRST_PAGES` numbers the pages of the listings
+  documented to count them from 1.
 """
 
 from __future__ import annotations
@@ -28,17 +30,21 @@ from typing import Any
 __all__ = [
     "COUNT_MAXIMA",
     "COUNT_PARAMS",
+    "FIRST_PAGES",
     "LENGTH_PARAMS",
+    "LIST_MAXIMA",
     "OFFSET_PARAMS",
     "PAGE_PARAMS",
     "RANGES",
     "UNORDERED",
+    "VALUE_BOUNDS",
     "ZERO_MEANS_DEFAULT",
     "count_bounds",
     "count_minimum",
     "day_bound",
     "empty_ranges",
     "is_strict",
+    "list_length",
     "range_problem",
 ]
 
@@ -156,7 +162,17 @@ a multiplier of a bar's size (the index bars' ``period``, the aggregates' ``mult
 
 PAGE_PARAMS = frozenset({"page"})
 """Query parameters that number a page: from 0 or from 1 (the spec leaves it UNCERTAIN,
-``docs/uncertain.md``), so at least 0."""
+``docs/uncertain.md``, but where :data:`FIRST_PAGES` says), so at least 0."""
+
+FIRST_PAGES: dict[str, int] = {
+    # finance-dev's documentation of ``page``: "1-based page number; 0 or omitted means 1"
+    "search": 1,
+}
+"""Operation id -> the number of its first page, where the API documents one other than the 0
+the pager starts from: its pages are numbered from there (a smaller number asks for the first
+page), by the client's pager and the simulator alike. The parameter descriptions that say so
+are finance-dev's, not in the API description (``tests/unit/test_documented_ranges.py``
+compares the two)."""
 
 OFFSET_PARAMS = frozenset({"skip"})
 """Query parameters that say how many items to skip (the ETF holdings' ``skip``): at least 0."""
@@ -193,10 +209,44 @@ ZERO_MEANS_DEFAULT = frozenset({("getHistory", "limit"), ("search", "perPage")})
 (finance-dev: "0 or omitted means 10000", "... means 20"): at least 0."""
 
 
+VALUE_BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
+    # finance-dev: "Corner radius for generated composite logos. Enter a value from 0 to 50"
+    ("searchLogos", "compositeRadius"): (0, 50),
+    ("syncLogos", "compositeRadius"): (0, 50),
+    # Not getRatings' ``importance``: "Minimum importance level to include. Use higher values
+    # to filter for more market-moving events or ratings" gives no range, and the ratings'
+    # own ``importance`` none either (the calendars' events document 1-5 and 1-3).
+}
+"""(operation id, wire name) -> (least, largest) of a whole-number parameter that is no count
+but whose documentation gives its range of values; a value outside is refused as a count out
+of its bounds is."""
+
+
+LIST_MAXIMA: dict[tuple[str, str], int] = {
+    # finance-dev's documentation of the parameter: "(max 50)", "Maximum 10 symbols per
+    # request", "Maximum 10 topics per request", "(maximum 250)"
+    ("getConferenceCalls", "tickers"): 50,
+    ("getNews", "symbols"): 10,
+    ("getNews", "topics"): 10,
+    ("getUnifiedSnapshot", "tickersAnyOf"): 250,
+}
+"""(operation id, wire name) -> the largest number of items of a comma-separated list the API
+documents for that parameter; a longer list is refused (the client's check, the simulator's
+400), counted as :func:`list_length` counts it."""
+
+
+def list_length(text: str) -> int:
+    """How many items the comma-separated list ``text`` names (``"AAPL,MSFT"``: 2)."""
+    return text.count(",") + 1
+
+
 def count_bounds(op_id: str, wire: str, schema: dict[str, object]) -> tuple[int, int | None] | None:
     """(least, largest or None) of parameter ``wire`` of operation ``op_id`` when it is a count
     (:func:`count_minimum`), a length or multiplier (1), a page number or an offset (0), with
-    its documented largest (:data:`COUNT_MAXIMA`); None when it is none of these."""
+    its documented largest (:data:`COUNT_MAXIMA`), or a value of a documented range
+    (:data:`VALUE_BOUNDS`); None when it is none of these."""
+    if (op_id, wire) in VALUE_BOUNDS:
+        return VALUE_BOUNDS[op_id, wire]
     if (op_id, wire) in ZERO_MEANS_DEFAULT:
         least = 0
     elif wire in COUNT_PARAMS:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-__all__ = ["WALL_TIMES", "wall_text", "wall_time"]
+__all__ = ["WALL_FORM", "WALL_TIMES", "wall_day", "wall_text", "wall_time"]
 
 _WALL_TIME = re.compile(r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2} ?[AaPp][Mm]")
 _WALL = "%m/%d/%Y %I:%M%p"
 _ZONE = zoneinfo.ZoneInfo("America/New_York")  # the US indices'
+
+WALL_FORM = "MM/DD/YYYY hh:mm am/pm"
+"""The documented form, as finance-dev writes it, for messages."""
 
 WALL_TIMES: dict[str, frozenset[str]] = {
     "getIndexBar": frozenset({"endTime"}),
@@ -50,3 +53,11 @@ def wall_text(instant: datetime, upper: bool) -> str:
     wall = minute.astimezone(_ZONE)
     hour = wall.hour % 12 or 12
     return f"{wall:%m/%d/%Y} {hour}:{wall:%M} {'pm' if wall.hour >= 12 else 'am'}"
+
+
+def wall_day(day: date, upper: bool) -> str:
+    """Day ``day`` as a window's end in the documented wall time: a start is its first minute
+    (``12/22/2025 12:00 am``), an end (``upper``) the next day's, so the window holds the
+    whole day, as a day given as a range's end does everywhere in the package."""
+    start = datetime(day.year, day.month, day.day, tzinfo=_ZONE)
+    return wall_text(start + timedelta(days=1) if upper else start, upper)

@@ -5,9 +5,11 @@ four styles (conventions.md section 11), and paging that always ends.
 * ``next_url``: the page's ``nextUrl`` is fetched as it is (on the API's origin only); absent
   or empty ends;
 * ``page``: ``page`` numbers from the one asked for (0 when none), next ``page + 1``; an empty
-  page, or one shorter than the page size asked for, ends. Whether a server counts its pages
-  from 0 or from 1 is not documented: when the first page (none or 0 asked for) comes again
-  as page 1, the server counts from 1 and took 0 for 1; that repeat is skipped once;
+  page, or one shorter than the page size asked for, ends. An operation documented to count
+  from 1 (``apispec.ranges.FIRST_PAGES``: the prediction venue's search) counts from there;
+  for the others whether a server counts from 0 or from 1 is not documented: when the first
+  page (none or 0 asked for) comes again as page 1, the server counts from 1 and took 0 for
+  1; that repeat is skipped once;
 * ``next_page``: an opaque token, the page's ``nextPage`` (or a prediction order page's
   ``nextCursor``), goes back as the operation's parameter (``nextPage``, ``cursor``); absent,
   null or empty ends.
@@ -118,7 +120,13 @@ class PageTrail:
 
 
 def following(
-    style: str, *, sent: Any, count: int, current: Hashable | None, size: int | None
+    style: str,
+    *,
+    sent: Any,
+    count: int,
+    current: Hashable | None,
+    size: int | None,
+    first: int = 0,
 ) -> Hashable | None:
     """The continuation after a page of ``count`` items, or None when the paging is over.
 
@@ -129,15 +137,19 @@ def following(
         count: the page's number of items.
         current: the continuation that fetched this page (None for the first).
         size: the page size asked for, when one was (``page`` style: a shorter page ends).
+        first: the number of the first page where the API documents it (``page`` style:
+            ``apispec.ranges.FIRST_PAGES``, 1 for the prediction venue's search); a smaller
+            number, or none, asked for that page.
     """
     if not count:
         return None
     if style == "page":
         if size is not None and count < size:
             return None
-        # No page asked for is the server's first: 0, or 1 on a server counting from 1, whose
-        # page 1 then comes back again (paginate() skips it).
-        return (current if isinstance(current, int) else 0) + 1
+        # No page asked for is the server's first: ``first`` where documented, else 0, or 1 on
+        # a server counting from 1, whose page 1 then comes back again (paginate() skips it).
+        number = current if isinstance(current, int) else first
+        return max(number, first) + 1
     if style == "cursor":
         return sent if isinstance(sent, int) and not isinstance(sent, bool) and sent else None
     if style in ("next_url", "next_page"):

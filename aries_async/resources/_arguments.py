@@ -15,8 +15,16 @@ import attrs
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
-from aries_async.apispec.ranges import COUNT_PARAMS, LENGTH_PARAMS, PAGE_PARAMS, count_bounds
-from aries_async.apispec.wall_times import WALL_TIMES, wall_text, wall_time
+from aries_async.apispec.ranges import (
+    COUNT_PARAMS,
+    LENGTH_PARAMS,
+    LIST_MAXIMA,
+    PAGE_PARAMS,
+    VALUE_BOUNDS,
+    count_bounds,
+    list_length,
+)
+from aries_async.apispec.wall_times import WALL_FORM, WALL_TIMES, wall_day, wall_text, wall_time
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
@@ -111,16 +119,20 @@ def query_value(
     joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says, its
     text checked (:func:`_time_text`), an aware ``datetime`` in the documented wall time where
     operation ``op_id`` takes one (:data:`~aries_async.apispec.wall_times.WALL_TIMES`); a
-    count, a page number or an offset within its bounds
+    count, a page number, an offset or a value of a documented range within its bounds
     (:func:`~aries_async.apispec.ranges.count_bounds`); an amount the wire takes as text
     (:func:`~aries_async.apispec.amounts.query_amount`: a strike) from a ``Decimal``, an
-    ``int`` or a decimal string, sent as its exact text."""
+    ``int`` or a decimal string, sent as its exact text; a list no longer than its documented
+    largest (:data:`~aries_async.apispec.ranges.LIST_MAXIMA`)."""
     plain = schema.get("type") == "string" and "format" not in schema and "enum" not in schema
+    if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: its documented form only
+        return _wall_value(method, name, value, upper=wire.startswith("end"))
     bounds = count_bounds(op_id, wire, dict(schema)) if wire else None
     if bounds is not None:
         what = "a page number" if wire in PAGE_PARAMS else "how many to skip"
         what = "a length in bars or a multiplier" if wire in LENGTH_PARAMS else what
         what = "how many to answer" if wire in COUNT_PARAMS else what
+        what = "its documented range" if (op_id, wire) in VALUE_BOUNDS else what
         return _count(method, name, value, schema, bounds, what)
     when = query_time(wire, dict(schema)) if wire else None
     if when and isinstance(value, datetime):
@@ -128,8 +140,6 @@ def query_value(
             raise invalid(method, name, f"must be a datetime.date or a string, got {value!r}")
         if value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
-        if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: its documented form
-            return wall_text(value, upper=wire.startswith("end"))
         if when == "text":
             return datetime_to_wire(value)
         return str(datetime_to_epoch(value, when))
@@ -140,8 +150,37 @@ def query_value(
     if plain and not isinstance(value, (str, bytes, Mapping)) and isinstance(value, Sequence):
         if not value:
             raise invalid(method, name, "must not be empty")
-        return ",".join(_scalar(method, name, item, schema) for item in value)
-    return _scalar(method, name, value, schema)
+        text = ",".join(_scalar(method, name, item, schema) for item in value)
+    else:
+        text = _scalar(method, name, value, schema)
+    most = LIST_MAXIMA.get((op_id, wire))
+    if most is not None and list_length(text) > most:
+        raise invalid(
+            method, name, f"must list at most {most} items (the API's largest), got {value!r}"
+        )
+    return text
+
+
+def _wall_value(method: str, name: str, value: Any, upper: bool) -> str:
+    """A window's end where the API documents New York's wall time as its one form
+    (:data:`~aries_async.apispec.wall_times.WALL_TIMES`): such text as given, an aware
+    ``datetime`` or a ``date`` written in it (:func:`wall_text`,
+    :func:`~aries_async.apispec.wall_times.wall_day`). Another text (RFC 3339, a day, an epoch
+    number) would be refused by the server, so it is refused here."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        return wall_text(value, upper)
+    if isinstance(value, date):
+        return wall_day(value, upper)
+    if isinstance(value, str) and wall_time(value) is not None:
+        return value.strip()
+    raise invalid(
+        method,
+        name,
+        f"must be a time as {WALL_FORM} (New York's wall time, the one form the API documents),"
+        f" a datetime.date or an aware datetime, got {value!r}",
+    )
 
 
 def _count(

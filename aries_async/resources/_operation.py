@@ -141,6 +141,7 @@ class Operations(Resource):
     def _items(self, steps: Plan, first: Request) -> AsyncGenerator[Any, None]:
         """Every item of the pages that ``first`` starts."""
         from aries_async.apispec.naming import field_name  # loaded with the plans
+        from aries_async.apispec.ranges import FIRST_PAGES
 
         paging = steps.op["pagination"]
         style = paging["style"]
@@ -164,11 +165,19 @@ class Operations(Resource):
             items = _read(page, paging["items"], field_name) or []
             sent = _read(page, paging["next"], field_name) if "next" in paging else None
             after = following(
-                style, sent=sent, count=len(items), current=current or start, size=size
+                style,
+                sent=sent,
+                count=len(items),
+                current=current or start,
+                size=size,
+                first=first_page,
             )
             return items, after
 
-        renumbered = style == "page" and start in (None, 0)
+        # A listing documented to count from 1 numbers its pages so; one whose first page is
+        # undocumented may answer its first page again as page 1 (skipped once).
+        first_page = FIRST_PAGES.get(steps.op["id"], 0)
+        renumbered = style == "page" and start in (None, 0) and steps.op["id"] not in FIRST_PAGES
         return paginate(fetch, steps.what, start, first_may_repeat=renumbered)
 
 

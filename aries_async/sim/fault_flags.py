@@ -137,7 +137,8 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         choices=(0, 1),
         default=0,
-        help="the number of the first page of the listings paged by page number",
+        help="the number of the first page of the listings paged by page number "
+        "(not those documented to count from 1: the prediction search)",
     )
     faults.add_argument(
         "--market-status-session",

@@ -63,7 +63,9 @@ field                              effect
                                    number (conventions.md 11: whether ``page`` counts from 0
                                    or from 1 is UNCERTAIN): ``0`` (default, as the official
                                    SDK's pagers start) or ``1``; an absent ``page``, or one
-                                   below the first, is the first page
+                                   below the first, is the first page. Not the listings
+                                   documented to count from 1 (``apispec.ranges.FIRST_PAGES``:
+                                   the prediction venue's search), numbered as documented
                                    Flag: ``--first-page 0|1``.
 ``pattern_prices_in_cents``        a chart pattern's prices (``GET /v1/scan/pattern``) come
                                    with cents, as the vendors write them (False: whole dollars,

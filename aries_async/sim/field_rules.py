@@ -316,9 +316,16 @@ def rule_for(name: str, parent: str, kind: str) -> Rule | None:
     return _echoing(name, None)
 
 
+_NOT_ECHOED = frozenset(
+    {"symbol", "ticker", "symbols", "tickers", "page", "limit", "next", "nextPage"}
+    | {"startTime", "endTime"}
+)
+
+
 def _echoing(name: str, rule: Rule | None) -> Rule | None:
-    """``rule``, except that a field named like a (non-symbol) request parameter echoes it."""
-    if name in ("symbol", "ticker", "symbols", "tickers", "page", "limit", "next", "nextPage"):
+    """``rule``, except that a field named like a (non-symbol) request parameter echoes it
+    (not a bar's ``startTime``/``endTime``: its own time of day, not the window asked for)."""
+    if name in _NOT_ECHOED:
         return rule
 
     def echo(a: Answer, it: Item) -> Any:

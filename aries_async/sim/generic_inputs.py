@@ -6,9 +6,12 @@ that holds a count, an amount or a time by its name (``limit``, ``strikePriceGte
 :mod:`~aries_async.apispec.amounts` and ``naming.QUERY_TIMES``) given text that is none, or a
 missing required body is a 400 naming the field, in the nested ``VALIDATION`` envelope (the
 prediction-market envelope on ``/v1/predictions``). So is a count, page number or offset out of
-its bounds (``apispec.ranges.count_bounds``), and a range that holds no value
-(``apispec.ranges.range_problem``: a start after its end, or equal ends one of which excludes
-its value), an ``INVALID_RANGE`` naming both ends, as the client refuses each before sending.
+its bounds (``apispec.ranges.count_bounds``), a list longer than its documented largest
+(``apispec.ranges.LIST_MAXIMA``), an index bars' window in any form but its documented wall
+time (``apispec.wall_times.WALL_TIMES``: ``12/22/2025 9:30 am``, not RFC 3339), and a
+range that holds no value (``apispec.ranges.range_problem``: a start after its end, or equal
+ends one of which excludes its value), an ``INVALID_RANGE`` naming both ends, as the client
+refuses each before sending.
 
 A parameter the request leaves out takes its default before anything reads it, as the server
 applies it (:func:`defaults_of`): the ``default`` of its schema in the API description, which
@@ -30,8 +33,15 @@ from aiohttp import web
 from aries_async.apispec import schemas
 from aries_async.apispec.amounts import query_amount
 from aries_async.apispec.naming import query_time
-from aries_async.apispec.ranges import ZERO_MEANS_DEFAULT, count_bounds, day_bound, empty_ranges
-from aries_async.apispec.wall_times import wall_time
+from aries_async.apispec.ranges import (
+    LIST_MAXIMA,
+    ZERO_MEANS_DEFAULT,
+    count_bounds,
+    day_bound,
+    empty_ranges,
+    list_length,
+)
+from aries_async.apispec.wall_times import WALL_FORM, WALL_TIMES, wall_time
 from aries_async.sim.responses import json_response, request_id, validation_error
 
 __all__ = ["DOCUMENTED_DEFAULTS", "bad_input", "defaults_of", "parse_time", "read_inputs"]
@@ -100,6 +110,11 @@ def _problem(schema: dict[str, Any], raw: str, wire: str = "", op_id: str = "") 
     bounds = count_bounds(op_id, wire, schema)
     if bounds is not None and kind in ("integer", "string"):
         return _count_problem(bounds, raw)
+    if wire in WALL_TIMES.get(op_id, ()):  # the index bars' window: the documented form only
+        return None if wall_time(raw) is not None else f"must be a time as {WALL_FORM}"
+    most = LIST_MAXIMA.get((op_id, wire))
+    if most is not None and list_length(raw) > most:
+        return f"must list at most {most} items"
     if kind == "string" and fmt is None and "enum" not in schema:
         return _text_problem(schema, raw, wire)
     if "enum" in schema:

@@ -18,8 +18,9 @@ one that answers from the description alone.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
   (an option chain: its contracts; an index list: its indices, each once): ``cursor``
   (``nextCursor``, 0 at the end), ``next_url`` (an absolute ``nextUrl`` on the simulator's
-  origin carrying the ``next`` token), ``page`` (``page`` from ``Faults.first_page``, 0 unless
-  set, and a page size; the last page is short) and ``next_page`` (an opaque ``nextPage``
+  origin carrying the ``next`` token), ``page`` (``page`` from its documented first page,
+  ``apispec.ranges.FIRST_PAGES``, else from ``Faults.first_page``, 0 unless set, and a page
+  size; the last page is short) and ``next_page`` (an opaque ``nextPage``
   token); the token is absent on the last page. Other list answers carry :data:`LIST_SIZE`
   items, or as many as a ``limit``/``size``/``countback`` parameter asks (at most
   :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
@@ -42,6 +43,7 @@ from aiohttp import web
 
 from aries_async.apispec import operations, operations_by_id, schemas
 from aries_async.apispec.amounts import is_decimal_string
+from aries_async.apispec.ranges import FIRST_PAGES
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for, text_time
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
@@ -181,7 +183,9 @@ def _page(
     size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
     faults = context_of(request).faults
     if style == "page":  # Faults.cycle_cursors: the page number ignored, the pages never end
-        first = faults.first_page  # 0 or 1: the spec does not say (Faults.first_page)
+        # as documented (the prediction venue's search counts from 1), else 0 or 1: the spec
+        # does not say (Faults.first_page)
+        first = FIRST_PAGES.get(op["id"], faults.first_page)
         asked = params.get("page")
         page = first if faults.cycle_cursors or asked is None else max(first, int(asked))
         start = (page - first) * size

@@ -4,7 +4,8 @@ the API documents: a count (``limit``, ``size``, a page size, the tick history's
 ``timeperiod`` and MACD periods, the index bars' ``period``, the aggregates'
 ``multiplier``), a page number (0 or 1 first: both taken, docs/uncertain.md) and an offset
 (``skip``) at least 0, and none above its documented largest (the option chain's ``limit`` of
-250, rest.md 13). The client refuses the rest before sending, naming the argument; the
+250, rest.md 13); a whole number documented with a range (the logos' ``composite_radius``, 0
+to 50) within it. The client refuses the rest before sending, naming the argument; the
 simulator answers them with a 400 naming the parameter."""
 
 from __future__ import annotations
@@ -71,6 +72,37 @@ LENGTHS: list[tuple[Call, str, str]] = [
     ),
 ]
 REFUSED += LENGTHS
+# Whole numbers documented with a range of values that is no count: the logos' corner radius
+# ("Enter a value from 0 to 50", finance-dev)
+VALUES: list[tuple[Call, str, str]] = [
+    (
+        lambda c: c.logos.search("AAPL", "logo", composite_radius=51),
+        "composite_radius",
+        "at most 50",
+    ),
+    (
+        lambda c: c.logos.search("AAPL", "logo", composite_radius=-1),
+        "composite_radius",
+        "at least 0",
+    ),
+    (lambda c: c.logos.sync("logo", composite_radius=51), "composite_radius", "at most 50"),
+    (lambda c: c.logos.sync("logo", composite_radius=-1), "composite_radius", "at least 0"),
+]
+REFUSED += VALUES
+
+ELEVEN = [f"T{n}" for n in range(11)]
+# Comma-separated lists documented with a largest number of items, given as a list or as text
+LISTS: list[tuple[Call, str, str]] = [
+    (lambda c: c.news.list(symbols=ELEVEN), "symbols", "at most 10"),
+    (lambda c: c.news.list(topics=",".join(ELEVEN)), "topics", "at most 10"),
+    (lambda c: c.calendars.conference_calls(tickers=ELEVEN * 5), "tickers", "at most 50"),
+    (
+        lambda c: c.stocks.unified_snapshot(tickers_any_of=[f"T{n}" for n in range(251)]),
+        "tickers_any_of",
+        "at most 250",
+    ),
+]
+REFUSED += LISTS
 
 
 @pytest.mark.parametrize(("call", "field", "why"), REFUSED)
@@ -95,6 +127,26 @@ async def test_the_bounds_themselves_are_sent(aries: AriesClient, sim: Simulator
     assert ("limit", "250") in list(sim.journal[4].query)
 
 
+async def test_a_value_at_either_end_of_its_documented_range_is_sent(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    for radius in (0, 50):
+        await aries.logos.search("AAPL", "logo", composite_radius=radius)
+        await aries.logos.sync("logo", composite_radius=radius)
+    sent = [dict(r.query).get("compositeRadius") for r in sim.journal]
+    assert sent == ["0", "0", "50", "50"]
+
+
+async def test_a_list_of_its_documented_largest_length_is_sent(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    await aries.news.list(symbols=ELEVEN[:10], topics=",".join(ELEVEN[:10]))
+    await aries.calendars.conference_calls(tickers=ELEVEN[:10] * 5)
+    sent = dict(sim.journal[0].query)
+    assert sent["symbols"] == sent["topics"] == ",".join(ELEVEN[:10])
+    assert len(dict(sim.journal[1].query)["tickers"].split(",")) == 50
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
@@ -103,6 +155,19 @@ async def test_the_bounds_themselves_are_sent(aries: AriesClient, sim: Simulator
         ("/v1/etf/holdings", {"symbol": "SPY", "skip": "-1"}, "skip"),
         (CHAIN, {"limit": "251"}, "limit"),
         ("/v1/signals/bull-bear", {"symbols": "AAPL", "pageSize": "201"}, "pageSize"),
+        (
+            "/v1/logos/search",
+            {"searchKeys": "AAPL", "fields": "logo", "compositeRadius": "51"},
+            "compositeRadius",
+        ),
+        (
+            "/v1/logos/search",
+            {"searchKeys": "AAPL", "fields": "logo", "compositeRadius": "-1"},
+            "compositeRadius",
+        ),
+        ("/v1/logos/sync", {"fields": "logo", "compositeRadius": "51"}, "compositeRadius"),
+        ("/v1/news", {"symbols": ",".join(ELEVEN)}, "symbols"),
+        ("/v1/calendars/conference-calls", {"tickers": ",".join(ELEVEN * 5)}, "tickers"),
         (
             "/v1/indicator",
             {

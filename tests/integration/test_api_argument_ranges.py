@@ -147,7 +147,7 @@ BACKWARDS: list[tuple[Call, str]] = [
     ),
     (lambda c: c.financials.ratios(pe_ratio_min=20, pe_ratio_max=Decimal("9.5")), "pe_ratio_min"),
     (
-        lambda c: c.indices.bars("SPX", "2026-12-04T16:00:00Z", "2026-12-04T09:30:00-05:00"),
+        lambda c: c.indices.bars("SPX", date(2026, 12, 5), "12/04/2026 9:30 am"),
         "start_time",
     ),
 ]

@@ -95,8 +95,8 @@ async def test_a_fiscal_year_and_quarter_are_whole_numbers(
 
 _WINDOW = {
     "identifier": "SPX",
-    "startTime": "2025-12-01T14:30:00Z",
-    "endTime": "2025-12-05T21:00:00Z",
+    "startTime": "12/01/2025 9:30 am",
+    "endTime": "12/05/2025 4:00 pm",
 }
 _HH_MM_SS = r"\d\d:\d\d:\d\d"
 TEXT_TIMES = [

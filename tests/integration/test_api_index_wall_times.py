@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sim_http import SimApi
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
@@ -92,3 +93,40 @@ async def test_a_naive_window_is_refused_before_sending(aries: AriesClient, sim:
         )
     assert raised.value.field == "start_time" and "aware" in str(raised.value)
     assert len(sim.journal) == 0
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["2025-12-22T14:30:00Z", "2025-12-22T09:30:00-05:00", "2025-12-22", "1766413800"],
+)
+async def test_a_window_in_another_form_is_refused_before_sending(
+    aries: AriesClient, sim: Simulator, other: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        await aries.indices.bars("SPX", other, "12/22/2025 4:00 pm")
+    assert raised.value.field == "start_time"
+    assert "MM/DD/YYYY hh:mm am/pm" in str(raised.value)
+    assert len(sim.journal) == 0
+
+
+async def test_a_day_is_sent_as_the_wall_times_that_hold_it(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    # a day as the window's start is its first minute; as its end, the whole day
+    await aries.indices.bars("SPX", date(2025, 12, 22), date(2025, 12, 22))
+    query = _query(sim)
+    assert query["startTime"] == "12/22/2025 12:00 am"
+    assert query["endTime"] == "12/23/2025 12:00 am"
+
+
+@pytest.mark.parametrize("wire", ["startTime", "endTime"])
+@pytest.mark.parametrize("other", ["2025-12-22T14:30:00Z", "2025-12-22", "1766413800"])
+async def test_the_simulator_answers_a_window_in_another_form_with_a_400(
+    api: SimApi, wire: str, other: str
+) -> None:
+    wall = {"identifier": "SPX", "startTime": "12/22/2025 9:30 am", "endTime": "12/22/2025 4:00 pm"}
+    status, body = await api.call("GET", "/v1/indices/bars", params={**wall, wire: other})
+    assert status == 400, body
+    assert body["error"]["details"]["field"] == wire
+    status, body = await api.call("GET", "/v1/indices/bars", params=wall)
+    assert status == 200, body

@@ -24,9 +24,9 @@ def _repeated(values: list[Any]) -> list[Any]:
 async def test_every_page_of_a_contract_search_names_other_contracts(
     api: SimApi, sim: Simulator, first_page: int
 ) -> None:
-    sim.faults.first_page = first_page
+    sim.faults.first_page = first_page  # not the search's: documented to count from 1
     symbols: list[str] = []
-    page, found = first_page, None
+    page, found = 1, None
     while True:
         status, body = await api.call(
             "GET",

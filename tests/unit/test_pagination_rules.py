@@ -55,3 +55,13 @@ def test_an_empty_page_ends_every_style(style: str) -> None:
 def test_an_unknown_style_is_an_error_not_the_end() -> None:
     with pytest.raises(ValueError, match="unknown pagination style 'offset'"):
         following("offset", sent=1, count=10, current=None, size=None)
+
+
+@pytest.mark.parametrize(
+    ("current", "expected"),
+    [(None, 2), (0, 2), (1, 2), (2, 3)],  # 0 or none asks for page 1 ("0 or omitted means 1")
+)
+def test_a_listing_documented_to_count_from_1_goes_on_after_its_first_page(
+    current: int | None, expected: int
+) -> None:
+    assert following("page", sent=None, count=10, current=current, size=10, first=1) == expected
