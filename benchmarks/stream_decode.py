@@ -11,7 +11,12 @@ Contenders:
   then ``update.bid_price`` / ``update.ask_price`` as ``Decimal``, on text frames like the
   others;
 * ``aries-async, bytes``: the same on the frames' UTF-8 bytes, which is what our streams' socket
-  hands the decoder (a frame is never decoded to text), so the path a stream runs;
+  hands the decoder (a frame is never decoded to text), a frame at a time (a quiet stream's
+  reads bring one frame each);
+* ``aries-async, socket reads``: the path a busy stream runs, the frames' bytes in socket reads
+  of up to 256 KiB (``benchmarks._socket_reads``), each read through ``Decoder.feed_many``,
+  which looks for a long number once a read and converts the read's bid and ask prices in one
+  batch;
 * ``json.loads``: stdlib parse of each line into plain dicts, floats read from the dicts;
 * ``finance-dev``: what the official package's stream runs per message (its read loop:
   ``decode_frame`` into pydantic message models, then ``model_dump`` and routing checks), floats
@@ -62,6 +67,7 @@ from typing import Any
 
 from benchmarks import _callgrind, _profile, _simproc
 from benchmarks._clock import CLOCKS, add_clock_option
+from benchmarks._socket_reads import socket_reads
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -116,6 +122,23 @@ def ours(frames: Sequence[str | bytes]) -> int:
 def ours_bytes(frames: Sequence[str | bytes]) -> int:
     """``ours`` given bytes frames (see :func:`frames_for`)."""
     return ours(frames)
+
+
+def ours_reads(reads: Sequence[Any]) -> int:
+    """``ours`` on a busy stream's path: the frames' bytes in socket reads (see
+    :func:`frames_for`), each read through ``Decoder.feed_many``."""
+    from aries_async.models.events import QuoteUpdate
+    from aries_async.streaming.protocol import Decoder
+
+    feed_many = Decoder().feed_many
+    seen = 0
+    for read in reads:
+        for item in feed_many(read):
+            if isinstance(item, QuoteUpdate):
+                item.bid_price  # noqa: B018 - the read is the work being measured
+                item.ask_price  # noqa: B018
+                seen += 1
+    return seen
 
 
 def stdlib(frames: list[str]) -> int:
@@ -184,8 +207,11 @@ def fd_stream(frames: list[str]) -> int:
 
 
 def frames_for(fn: Callable[[list[str]], int], frames: list[str], encoded: list[bytes]) -> Any:
-    """The frames ``fn`` is given: their bytes for ``ours_bytes`` (encoded before any timing or
-    counting starts), the text for every other contender."""
+    """The frames ``fn`` is given: their bytes for ``ours_bytes``, their bytes in socket reads
+    for ``ours_reads`` (both made before any timing or counting starts), the text for every
+    other contender."""
+    if fn is ours_reads:
+        return socket_reads(encoded)
     return encoded if fn is ours_bytes else frames
 
 
@@ -226,6 +252,7 @@ def interleaved(
 CONTENDERS: dict[str, Callable[[list[str]], int]] = {
     "aries-async": ours,
     "aries-async, bytes": ours_bytes,
+    "aries-async, socket reads": ours_reads,
     "json.loads": stdlib,
     "finance-dev": fd_stream,
     "finance-dev codec": fd_codec,
@@ -260,7 +287,7 @@ def available_contenders() -> dict[str, Callable[[list[str]], int]]:
 def print_header(unit: str) -> None:
     header = ("frame", "contender", unit, "vs json.loads", "vs finance-dev", "vs fd codec")
     print(
-        f"{header[0]:>6} {header[1]:<18} {header[2]:>10} {header[3]:>14} {header[4]:>15}"
+        f"{header[0]:>6} {header[1]:<26} {header[2]:>10} {header[3]:>14} {header[4]:>15}"
         f" {header[5]:>11}"
     )
 
@@ -268,7 +295,7 @@ def print_header(unit: str) -> None:
 def print_row(per_frame: int, name: str, value: float, ratios: dict[str, float]) -> None:
     cells = [f"{ratios[f'vs {base}']:.2f}x" if f"vs {base}" in ratios else "-" for base in BASES]
     print(
-        f"{per_frame:>5}l {name:<18} {value:>10,.0f} {cells[0]:>14} {cells[1]:>15} {cells[2]:>11}"
+        f"{per_frame:>5}l {name:<26} {value:>10,.0f} {cells[0]:>14} {cells[1]:>15} {cells[2]:>11}"
     )
 
 

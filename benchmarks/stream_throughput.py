@@ -84,6 +84,7 @@ import orjson
 import websockets
 
 from benchmarks import _callgrind, _profile, _simproc
+from benchmarks._socket_reads import socket_reads
 
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
@@ -279,23 +280,6 @@ DIAGNOSTICS: dict[str, Contender] = {
 }
 
 
-READ_SIZE = 262_144  # asyncio's socket transport reads up to 256 KiB; busy streams fill them
-
-
-def _reads(frames: list[bytes]) -> list[list[bytes]]:
-    """``frames`` grouped as a busy socket's reads of up to :data:`READ_SIZE` bytes would bring
-    them (the stream routes the frames of one read together)."""
-    reads: list[list[bytes]] = [[]]
-    size = 0
-    for frame in frames:
-        if size + len(frame) > READ_SIZE and reads[-1]:
-            reads.append([])
-            size = 0
-        reads[-1].append(frame)
-        size += len(frame)
-    return reads
-
-
 STAGE_RAW = "raw: split + orjson per line + dict reads"
 STAGE_DECODE = "ours: Decoder.feed_many (typed QuoteUpdate)"
 STAGE_NO_BATCH = "ours: Decoder.feed_many, no batch price conversion"
@@ -321,7 +305,7 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     cycle = firehose.frames()
     data = [cycle[i % len(cycle)][0] for i in range(frames)]
     lines = sum(frame.count(b"\n") + 1 for frame in data)
-    reads = _reads(data)
+    reads = socket_reads(data)
 
     async def no_token() -> str:
         return ""
