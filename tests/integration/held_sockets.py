@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stream_helpers import FakeTime, Tokens, answered, drained, make_stream
+from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.sim import Simulator
@@ -38,6 +38,21 @@ async def release(hub: WsHub, stream: Any, count: int, subscribes: int) -> None:
     before = hub.subscribes
     assert open_session(hub, kind).held.release(count) == count
     await answered(hub, kind, stream, before + subscribes)
+
+
+async def overtake(
+    hub: WsHub, stream: Any, subscribes: int, symbols: Any, dropped: Any = None, **kw: Any
+) -> None:
+    """``stream`` subscribes ``symbols`` (``kw``: the subscription's options; ``subscribes``
+    requests on the wire) and unsubscribes ``dropped`` (``symbols`` when None), one request
+    for each, before the simulator answers; then the simulator answers them all in order and
+    the stream reads the answers."""
+    kind = stream._kind
+    await stream.subscribe(symbols, **kw)
+    await until(lambda: hub.held(kind) == subscribes)
+    await stream.unsubscribe(symbols if dropped is None else dropped)
+    await until(lambda: hub.held(kind) == 2 * subscribes)
+    await release(hub, stream, 2 * subscribes, subscribes)
 
 
 def server_errors(events: Any) -> list[ServerErrorMessage]:

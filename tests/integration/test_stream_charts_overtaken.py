@@ -14,7 +14,7 @@ no time passes for real.
 
 from __future__ import annotations
 
-from held_sockets import REASON, held_stream, release, server_errors
+from held_sockets import REASON, held_stream, overtake, release, server_errors
 from stream_helpers import FakeTime, until
 
 from aries_async.sim import Simulator
@@ -112,11 +112,7 @@ async def test_a_refusal_without_an_id_naming_only_unsubscribed_symbols_is_not_t
     sim.faults.ws_refused_channels = {"AAPL": frozenset({"quotes", "trades"})}
     async with held_stream(sim, fake_time) as stream:
         events = stream.events()
-        await stream.subscribe("AAPL")
-        await until(lambda: hub.held("charts") == 2)
-        await stream.unsubscribe("AAPL")
-        await until(lambda: hub.held("charts") == 4)
-        await release(hub, stream, 4, 2)
+        await overtake(hub, stream, 2, "AAPL")
         assert server_errors(events) == []
         assert _awaited(stream) == {} and not stream.refused
 
@@ -138,10 +134,6 @@ async def test_a_burst_of_overtaken_requests_is_remembered_until_answered(
     symbols = [f"NOPE{i}" for i in range(40)]
     async with held_stream(sim, fake_time) as stream:
         events = stream.events()
-        await stream.subscribe(symbols)
-        await until(lambda: hub.held("charts") == 80)
-        await stream.unsubscribe(symbols)
-        await until(lambda: hub.held("charts") == 160)
-        await release(hub, stream, 160, 80)
+        await overtake(hub, stream, 80, symbols)
         assert server_errors(events) == []
         assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0

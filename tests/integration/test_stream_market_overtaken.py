@@ -11,7 +11,7 @@ still asks for, and is not published as a server error (the charts stream's rule
 from __future__ import annotations
 
 import pytest
-from held_sockets import REASON, held_stream, release, server_errors
+from held_sockets import REASON, held_stream, overtake, release, server_errors
 from stream_helpers import FakeTime, until
 
 from aries_async.sim import Simulator
@@ -32,11 +32,7 @@ async def test_a_refusal_of_a_subscribe_an_unsubscribe_overtook_is_not_told(
     stream: MarketStream
     async with held_stream(sim, fake_time, "market") as stream:
         events = stream.events()
-        await stream.subscribe("NOPE")
-        await until(lambda: hub.held("market") == 1)
-        await stream.unsubscribe("NOPE")
-        await until(lambda: hub.held("market") == 2)
-        await release(hub, stream, 2, 1)
+        await overtake(hub, stream, 1, "NOPE")
         assert server_errors(events) == []
         assert not stream.refused and not stream.subscriptions
 
@@ -56,11 +52,7 @@ async def test_a_batch_refusal_of_an_unsubscribed_symbol_is_not_told(
     stream: MarketStream
     async with held_stream(sim, fake_time, "market") as stream:
         events = stream.events()
-        await stream.subscribe(["AAPL", "NOPE"], channels=["quotes"])
-        await until(lambda: hub.held("market") == 1)
-        await stream.unsubscribe("NOPE")
-        await until(lambda: hub.held("market") == 2)
-        await release(hub, stream, 2, 1)
+        await overtake(hub, stream, 1, ["AAPL", "NOPE"], "NOPE", channels=["quotes"])
         assert server_errors(events) == []
         assert stream.acknowledged == {"AAPL"} and not stream.refused
         assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}
