@@ -3,7 +3,9 @@ ends of one, a range that holds no value is a :class:`ValidationError` naming bo
 before anything is sent, rather than a 400 from the server (or, from a lenient one, an empty
 answer that looks like no data). That is a start after the end, of one kind of bound or two
 (``strike_price_gte=200, strike_price_lt=100``), or equal ends one of which excludes its value
-(``strike_price_gte=100, strike_price_lt=100``; a day after one and before the next)."""
+(``strike_price_gte=100, strike_price_lt=100``; a day after one and before the next). An end
+is read as it is sent: the index bars' window (``apispec.wall_times.WALL_TIMES``) in New York's
+wall time, a day there being New York's day, not UTC's."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aries_async.apispec.ranges import day_bound, empty_ranges
-from aries_async.apispec.wall_times import wall_time
+from aries_async.apispec.wall_times import WALL_TIMES, wall_day, wall_text, wall_time
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import invalid
 
@@ -21,11 +23,11 @@ __all__ = ["check_ranges"]
 
 
 def check_ranges(
-    method: str, params: Sequence[Mapping[str, Any]], values: Mapping[str, Any]
+    method: str, params: Sequence[Mapping[str, Any]], values: Mapping[str, Any], op_id: str = ""
 ) -> None:
-    """Refuse a range of ``params`` (the operation's) that holds no value for ``values`` (the
-    checked arguments by Python name). Call it once each value has passed its own check: an
-    end that cannot be read is left to that check.
+    """Refuse a range of ``params`` (operation ``op_id``'s) that holds no value for ``values``
+    (the checked arguments by Python name), each end read as it is sent. Call it once each
+    value has passed its own check: an end that cannot be read is left to that check.
 
     Raises:
         ValidationError: a start after its end, or equal ends one of which is strict;
@@ -33,6 +35,11 @@ def check_ranges(
     """
     names = {param["wire"]: param["name"] for param in params}
     given = {wire: values.get(name) for wire, name in names.items()}
+    # A window sent as New York's wall time is compared as that text: a day there is New
+    # York's, which a UTC day would misplace by hours either way.
+    for wire in WALL_TIMES.get(op_id, ()):
+        if wire in given:
+            given[wire] = _as_wall(given[wire], upper=wire.startswith("end"))
     for low, high, problem in empty_ranges(given, _key):
         start, end, first, last = names[low], names[high], given[low], given[high]
         if problem == "backwards":
@@ -45,6 +52,17 @@ def check_ranges(
             f"and {end} leave no value between them ({first!r}, {last!r}, one of them "
             "excluded): the range is empty",
         )
+
+
+def _as_wall(value: Any, upper: bool) -> Any:
+    """A window's end as the wall time sent for it (a day: its first minute, or the next
+    day's as an end; an aware datetime: its minute, or the next as an end); other values as
+    they are."""
+    if isinstance(value, datetime):
+        return wall_text(value, upper) if value.tzinfo is not None else value
+    if isinstance(value, date):
+        return wall_day(value, upper)
+    return value
 
 
 def _key(kind: str, value: Any, upper: bool, strict: bool) -> tuple[Any, bool] | None:

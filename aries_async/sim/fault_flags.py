@@ -64,6 +64,8 @@ _SWITCHES: dict[str, str | None] = {
     "triggers the stop)",
     "--pattern-prices-in-cents": "chart pattern prices with cents, as the vendors write them "
     "(not whole dollars)",
+    "--option-type-words": "option top lists name a contract's type call/put (not c/P, as "
+    "documented)",
     "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
     "--huge-body-chunked": None,
     "--cycle-cursors": None,
@@ -294,6 +296,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         auction_stops=args.auction_stops,
         first_page=args.first_page,
         pattern_prices_in_cents=args.pattern_prices_in_cents,
+        option_type_words=args.option_type_words,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

@@ -73,6 +73,11 @@ field                              effect
                                    and the official package's model takes them,
                                    :mod:`~aries_async.sim.patterns`)
                                    Flag: ``--pattern-prices-in-cents``.
+``option_type_words``              an option top list's ``type`` (``OptionsScreenerItem``: the
+                                   spec is silent, the description types it a string) is the
+                                   word ``call`` or ``put`` (False: ``c`` or ``P``, as
+                                   finance-dev documents it)
+                                   Flag: ``--option-type-words``.
 =================================  ==============================================================
 """
 
@@ -148,3 +153,4 @@ class VariantFaults(WebsocketFaults):
     auction_stops: bool = False
     first_page: int = attrs.field(default=0, validator=attrs.validators.in_((0, 1)))
     pattern_prices_in_cents: bool = False
+    option_type_words: bool = False

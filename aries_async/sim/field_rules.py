@@ -48,6 +48,7 @@ from aries_async.sim.field_values import (
     pick,
     price,
     put_call,
+    screener_type,
     shares,
     stable_id,
     stable_int_id,
@@ -135,7 +136,7 @@ RULES: tuple[_Row, ...] = (
     (r"^symbol$", "", ("string",),
      _r(lambda a, it: it.option.osi if it.option is not None and a.ranked else it.symbol)),
     (r"^type$", "", ("string",),
-     _r(lambda a, it: put_call(a, it) if it.option is not None and a.ranked else None)),
+     _r(lambda a, it: screener_type(a, it) if it.option is not None and a.ranked else None)),
     (r"^T$|^(?i:symbol|underlyingSymbol|targetTicker|acquirerTicker|fromSymbol|"
      r"historicalDataSymbol|searchKey|composite_ticker|identifier|underlying)$", "", ("string",),
      _r(lambda a, it: it.symbol)),

@@ -47,6 +47,7 @@ __all__ = [
     "pick",
     "price",
     "put_call",
+    "screener_type",
     "shares",
     "stable_id",
     "stable_int_id",
@@ -298,6 +299,15 @@ def osi_or_symbol(a: Answer, it: Item) -> str:
 def put_call(a: Answer, it: Item) -> str:
     """``put`` or ``call`` (``call`` for a stock)."""
     return "put" if it.option is not None and not it.option.call else "call"
+
+
+def screener_type(a: Answer, it: Item) -> str:
+    """An option top list's ``type``: ``c`` or ``P``, as finance-dev documents it (the spec is
+    silent), or ``call``/``put`` with ``Faults.option_type_words``."""
+    put = it.option is not None and not it.option.call
+    if a.ctx.faults.option_type_words:
+        return "put" if put else "call"
+    return "P" if put else "c"
 
 
 def headline(a: Answer, it: Item) -> str:

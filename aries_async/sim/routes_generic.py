@@ -22,8 +22,9 @@ one that answers from the description alone.
   ``apispec.ranges.FIRST_PAGES``, else from ``Faults.first_page``, 0 unless set, and a page
   size; the last page is short) and ``next_page`` (an opaque ``nextPage``
   token); the token is absent on the last page. Other list answers carry :data:`LIST_SIZE`
-  items, or as many as a ``limit``/``size``/``countback`` parameter asks (at most
-  :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
+  items (a top list its documented default, :data:`LIST_SIZES`), or as many as a
+  ``limit``/``size``/``countback`` parameter asks (at most :data:`MAX_ITEMS`).
+  ``short_pages`` cuts token-style pages short, a continuation kept.
 * A chart pattern's points (``getTechnicalPatterns``) get prices a trade can use
   (:mod:`~aries_async.sim.patterns`).
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
@@ -62,6 +63,7 @@ from aries_async.sim.spoil import with_unknown_fields
 
 __all__ = [
     "LIST_SIZE",
+    "LIST_SIZES",
     "MAX_ITEMS",
     "PAGED_TOTAL",
     "add_routes",
@@ -73,7 +75,22 @@ PAGED_TOTAL = 25
 """Items in the collection behind a paginated operation (three pages at the default size)."""
 
 LIST_SIZE = 5
-"""Items in an answer's list when nothing asks for another count."""
+"""Items in an answer's list when nothing asks for another count and none is documented."""
+
+LIST_SIZES: dict[str, int] = dict.fromkeys(
+    # finance-dev documents each one's ``limit``/``size`` as "(optional, default 10)"
+    (
+        "getTopGainers",
+        "getTopLosers",
+        "getTopMostActive",
+        "getOptionsStocksTopGainers",
+        "getOptionsStocksTopVolume",
+        "getOptionsETFsTopVolume",
+    ),
+    10,
+)
+"""Operation id -> the items its list holds when nothing asks for a count, where the API
+documents one (the top lists); others hold :data:`LIST_SIZE`."""
 
 MAX_ITEMS = 50
 """Most items a ``limit``/``size``/``countback`` parameter gets on an operation that does not
@@ -174,7 +191,8 @@ def _page(
     paging = op["pagination"]
     total = answer.total
     if paging is None:
-        wanted = next((int(params[c]) for c in _COUNTS if c in params), LIST_SIZE)
+        default = LIST_SIZES.get(op["id"], LIST_SIZE)
+        wanted = next((int(params[c]) for c in _COUNTS if c in params), default)
         answer.indexes = range(min(max(wanted, 1), MAX_ITEMS, total))
         answer.total = len(answer.indexes)  # the whole collection is in this answer
         return None

@@ -130,3 +130,50 @@ async def test_the_simulator_answers_a_window_in_another_form_with_a_400(
     assert body["error"]["details"]["field"] == wire
     status, body = await api.call("GET", "/v1/indices/bars", params=wall)
     assert status == 200, body
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "sent"),
+    [
+        # a day's end is New York's midnight after it (05:00 UTC in winter), not UTC's: a start
+        # at 03:00 UTC (10 pm in New York) is inside the day
+        (
+            datetime(2025, 12, 23, 3, 0, tzinfo=UTC),
+            date(2025, 12, 22),
+            {"startTime": "12/22/2025 10:00 pm", "endTime": "12/23/2025 12:00 am"},
+        ),
+        # in summer (EDT) the day ends at 04:00 UTC: 03:00 UTC is 11 pm on the day
+        (
+            datetime(2026, 7, 2, 3, 0, tzinfo=UTC),
+            date(2026, 7, 1),
+            {"startTime": "07/01/2026 11:00 pm", "endTime": "07/02/2026 12:00 am"},
+        ),
+    ],
+)
+async def test_a_window_with_a_day_is_checked_as_new_york_sends_it(
+    aries: AriesClient, sim: Simulator, start: Any, end: Any, sent: dict[str, str]
+) -> None:
+    # the check reads a day as the wall times sent for it, not as a UTC day
+    await aries.indices.bars("SPX", start, end)
+    query = _query(sim)
+    assert {name: query[name] for name in sent} == sent
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # 03:00 UTC on the 23rd is 10 pm on the 22nd in New York, before its 23rd begins
+        (date(2025, 12, 23), datetime(2025, 12, 23, 3, 0, tzinfo=UTC)),
+        # 02:00 UTC on the 2nd (EDT: 10 pm on the 1st) is before New York's 2 July
+        (date(2026, 7, 2), datetime(2026, 7, 2, 2, 0, tzinfo=UTC)),
+        # 06:00 UTC on the 23rd is 1 am there, after the 22nd's New York day
+        (datetime(2025, 12, 23, 6, 0, tzinfo=UTC), date(2025, 12, 22)),
+    ],
+)
+async def test_a_backwards_window_with_a_day_is_refused_before_sending(
+    aries: AriesClient, sim: Simulator, start: Any, end: Any
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        await aries.indices.bars("SPX", start, end)
+    assert raised.value.field == "start_time" and "backwards" in str(raised.value)
+    assert len(sim.journal) == 0

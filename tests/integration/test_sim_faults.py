@@ -235,11 +235,13 @@ def test_the_spec_variant_switches_are_cli_flags() -> None:
                 "--auction-stops",
                 "--pattern-prices-in-cents",
                 "--late-auction-cancels",
+                "--option-type-words",
             ]
         )
     )
     assert (default.late_auction_cancels, faults.late_auction_cancels) == (False, True)
     assert (default.pattern_prices_in_cents, faults.pattern_prices_in_cents) == (False, True)
+    assert (default.option_type_words, faults.option_type_words) == (False, True)
     assert (default.late_auction_orders, faults.late_auction_orders) == (False, True)
     assert (default.auction_stops, faults.auction_stops) == (False, True)
     assert (default.short_sale_while_long, faults.short_sale_while_long) == (False, True)

@@ -70,3 +70,36 @@ async def test_an_equity_top_list_is_sorted_by_its_measure_past_the_universe(
     status, head = await api.call("GET", path, params={"size": "5"})
     assert status == 200, head
     assert [row["symbol"] for row in head] == symbols[:5]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/equity/top-gainers",
+        "/v1/equity/top-losers",
+        "/v1/equity/top-most-active",
+        "/v1/options/stocks/top-gainers",
+        "/v1/options/stocks/top-volume",
+        "/v1/options/etfs/top-volume",
+    ],
+)
+async def test_a_top_list_asked_for_no_count_holds_its_documented_ten_rows(
+    api: SimApi, path: str
+) -> None:
+    # finance-dev documents each list's limit/size as "(optional, default 10)"
+    status, rows = await api.call("GET", path)
+    assert status == 200, rows
+    assert len(rows) == 10, rows
+    status, rows = await api.call("GET", path, params={"size": "3"})
+    assert status == 200, rows
+    assert len(rows) == 3, rows
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/equity/top-gainers", "/v1/equity/top-losers", "/v1/equity/top-most-active"]
+)
+async def test_an_equity_top_list_reads_limit_before_its_size_alias(api: SimApi, path: str) -> None:
+    # "size: Alias for limit. Ignored when limit is supplied."
+    status, rows = await api.call("GET", path, params={"limit": "7", "size": "3"})
+    assert status == 200, rows
+    assert len(rows) == 7, rows
