@@ -91,7 +91,7 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
         re-authentication. The server sends a snapshot on subscribe (except level 2).
         Fire-and-forget: a refusal arrives as a
         :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`, once (not
-        when it refuses a symbol :meth:`unsubscribe` dropped before it came), and
+        when it refuses a symbol or channel :meth:`unsubscribe` dropped before it came), and
         stays in :attr:`refused`: a refused channel is asked for again by your own subscribe
         of it and on a new socket, never by the replay after a re-authentication (see
         :attr:`refused`).

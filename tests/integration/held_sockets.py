@@ -41,16 +41,23 @@ async def release(hub: WsHub, stream: Any, count: int, subscribes: int) -> None:
 
 
 async def overtake(
-    hub: WsHub, stream: Any, subscribes: int, symbols: Any, dropped: Any = None, **kw: Any
+    hub: WsHub,
+    stream: Any,
+    subscribes: int,
+    symbols: Any,
+    dropped: Any = None,
+    *,
+    dropped_channels: Any = None,
+    **kw: Any,
 ) -> None:
     """``stream`` subscribes ``symbols`` (``kw``: the subscription's options; ``subscribes``
-    requests on the wire) and unsubscribes ``dropped`` (``symbols`` when None), one request
-    for each, before the simulator answers; then the simulator answers them all in order and
-    the stream reads the answers."""
+    requests on the wire) and unsubscribes ``dropped`` (``symbols`` when None; only their
+    ``dropped_channels`` when given), one request for each, before the simulator answers;
+    then the simulator answers them all in order and the stream reads the answers."""
     kind = stream._kind
     await stream.subscribe(symbols, **kw)
     await until(lambda: hub.held(kind) == subscribes)
-    await stream.unsubscribe(symbols if dropped is None else dropped)
+    await stream.unsubscribe(symbols if dropped is None else dropped, channels=dropped_channels)
     await until(lambda: hub.held(kind) == 2 * subscribes)
     await release(hub, stream, 2 * subscribes, subscribes)
 

@@ -137,3 +137,24 @@ async def test_a_burst_of_overtaken_requests_is_remembered_until_answered(
         await overtake(hub, stream, 80, symbols)
         assert server_errors(events) == []
         assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0
+
+
+async def test_a_refusal_without_an_id_of_a_dropped_channel_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that puts no id on its errors refuses AAPL's trades by name (``symbols:
+    ["AAPL"]``, ``channels: ["trades"]``) after the user dropped that channel but kept the
+    quotes: the refusal answers the overtaken trades request and is not told; the quotes
+    are acknowledged."""
+    sim.faults.ws_error_id = "none"
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"trades"})}
+    async with held_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL")
+        await until(lambda: hub.held("charts") == 2)
+        await stream.unsubscribe("AAPL", channels="trades")
+        await until(lambda: hub.held("charts") == 3)
+        await release(hub, stream, 3, 2)
+        assert server_errors(events) == []
+        assert not stream.refused_channels and stream.acknowledged == {"AAPL"}
+        assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0

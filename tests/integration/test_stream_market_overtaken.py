@@ -5,7 +5,10 @@ The simulator holds the (un)subscribes (``ws_subscribe_delay``) and acts on them
 no time passes for real. The market socket refuses a symbol it does not have with an error
 naming it (``invalid symbol``, ``symbols: [...]``), the request's id where ``ws_error_id``
 says: a refusal of a symbol the user unsubscribed before it came answers nothing the user
-still asks for, and is not published as a server error (the charts stream's rule).
+still asks for, and is not published as a server error (the charts stream's rule); so is a
+refusal of a channel (``faults.ws_refused_channels``: ``not entitled to trades``, naming the
+symbol and the channel) dropped by ``unsubscribe(..., channels=...)``, while one of a channel
+still subscribed is told.
 """
 
 from __future__ import annotations
@@ -55,4 +58,46 @@ async def test_a_batch_refusal_of_an_unsubscribed_symbol_is_not_told(
         await overtake(hub, stream, 1, ["AAPL", "NOPE"], "NOPE", channels=["quotes"])
         assert server_errors(events) == []
         assert stream.acknowledged == {"AAPL"} and not stream.refused
+        assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}
+
+
+@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
+async def test_a_refusal_of_a_channel_unsubscribed_before_it_came_is_not_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, error_id: str
+) -> None:
+    """AAPL is subscribed with quotes and trades; its trades are unsubscribed before the
+    server answers. The server refuses the trades (an error naming AAPL and ``trades``,
+    wherever it carries the request's id, or without one) and grants the quotes: the refusal
+    answers what the user no longer asks for and is not told, and the quotes are
+    acknowledged."""
+    sim.faults.ws_error_id = error_id
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"trades"})}
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await overtake(hub, stream, 1, "AAPL", "AAPL", dropped_channels=["trades"])
+        assert server_errors(events) == []
+        assert not stream.refused and not stream.refused_channels
+        assert stream.acknowledged == {"AAPL"}
+        assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}
+        assert stream._subs.in_flight == {} and len(stream._subs._overtaken) == 0
+
+
+@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
+@pytest.mark.parametrize("refused", [("quotes",), ("quotes", "trades")])
+async def test_a_refusal_of_a_channel_still_subscribed_is_told(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, error_id: str, refused: tuple[str, ...]
+) -> None:
+    """The same, but the server refuses AAPL's quotes, which the user still asks for (alone,
+    or with the trades unsubscribed): the refusal is told, and the quotes stay refused."""
+    sim.faults.ws_error_id = error_id
+    sim.faults.ws_refused_channels = {"AAPL": frozenset(refused)}
+    reason = f"not entitled to {', '.join(refused)}"
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await overtake(hub, stream, 1, "AAPL", "AAPL", dropped_channels=["trades"])
+        told = [(e.error, e.symbols, e.channels) for e in server_errors(events)]
+        assert told == [(reason, ("AAPL",), refused)]
+        assert stream.refused_channels == {"AAPL": {Channel.QUOTES: reason}}
         assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}

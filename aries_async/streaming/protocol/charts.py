@@ -294,25 +294,16 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         if len(self._pending) <= before:
             self.untied.clear()  # a superseded request may have been the one refused
 
-    def discard(self, symbol: str) -> None:
-        """``symbol`` is no longer desired (see :meth:`~aries_async.streaming.protocol.
-        subscriptions.SymbolSubscriptions.discard`); its requests awaiting an answer are
-        overtaken (:meth:`_overtake`)."""
-        self._overtake(symbol, frozenset())
-        super().discard(symbol)
-
-    def _overtake(self, symbol: str, kept: Collection[str]) -> None:
-        """An unsubscribe overtook the requests of ``symbol`` awaiting an answer, but those of
-        the ``payload.type`` values ``kept``: they await none (so a refusal held for one is
-        told, :meth:`.Pairs.release`), and their answers are :meth:`overtaken`. One may have
-        been the request a held refusal without an id answers: those can no longer be tied."""
-        for requests in (self._latest.get(symbol, {}), self._replaced.get(symbol, {})):
-            for kind in [kind for kind in requests if kind not in kept]:
-                self._overtake_request(requests.pop(kind), symbol, kind)
-                self.untied.clear()
-        for table in (self._latest, self._replaced):
-            if not table.get(symbol, True):
-                del table[symbol]
+    def _overtake(self, symbol: str, kept: Collection[str]) -> bool:
+        """The shared rule (:meth:`~aries_async.streaming.protocol.subscriptions.
+        SymbolSubscriptions._overtake`; ``kept``: ``payload.type`` values): the requests
+        overtaken await no answer (so a refusal held for one is told, :meth:`.Pairs.release`).
+        One may have been the request a held refusal without an id answers: those can no
+        longer be tied."""
+        found = super()._overtake(symbol, kept)
+        if found:
+            self.untied.clear()
+        return found
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged, nothing held any more."""

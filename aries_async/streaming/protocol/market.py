@@ -75,6 +75,7 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
             return symbol
         self.desired[symbol] = attrs.evolve(current, channels=left)
         self._prune(symbol)
+        self._overtake(symbol, self.wire_channels(symbol))
         return unsubscribe_item(symbol, drop)
 
     def replay(self, refused: bool = True) -> list[dict[str, Any]]:

@@ -2,12 +2,14 @@
 
 A subscribe request awaits its answer while it is the latest of its symbol (see
 :class:`~aries_async.streaming.protocol.subscriptions.SymbolSubscriptions`); the user's
-unsubscribe of the symbol before that answer came ends the wait: the unsubscribe answered the
-user. The server may still answer the subscribe (it read it first). Its acknowledgement is
-nothing to act on, and its refusal refuses what the user no longer asks for: neither stream
-tells it as a server error. :class:`Overtaken` remembers such requests (by id, with their
-symbols) so that their answers are known for what they are, by id or, from a server that puts
-no id on its errors, by the symbols a refusal names (none of them still subscribed).
+unsubscribe of the symbol, or of some of the channels it asked for, before that answer came
+ends the wait for what was dropped: the unsubscribe answered the user. The server may still
+answer the subscribe (it read it first). Its acknowledgement is nothing to act on, and its
+refusal of what was dropped refuses what the user no longer asks for: neither stream tells it
+as a server error. :class:`Overtaken` remembers such requests (by id, with their symbols and
+the channels of each they were overtaken of) so that their answers are known for what they
+are, by id or, from a server that puts no id on its errors, by the symbols and channels a
+refusal names (none of them still subscribed).
 
 How long one is remembered: until its answer comes, the connection ends, or :data:`WAIT`
 seconds on the stream's clock have passed since it was overtaken. websocket.md guarantees
@@ -39,12 +41,13 @@ LIMIT = 4096
 """How many overtaken requests are remembered at most (memory only: a burst this large within
 :data:`WAIT` is far beyond any the streams send)."""
 
-# request id -> (kind: a charts payload.type, "" on the market socket; the symbols it was
-# overtaken of; when it was last overtaken), oldest first
-_Entry = tuple[str, set[str], float]
+# request id -> (kind: a charts payload.type, "" on the market socket; symbol -> the wire
+# channels it was overtaken of; when it was last overtaken), oldest first
+_Entry = tuple[str, dict[str, set[str]], float]
 
-Pending = Mapping[str, tuple[str, Mapping[str, object]]]
-"""The requests awaiting an answer: id -> (kind, the symbols it awaits an answer about)."""
+Pending = Mapping[str, tuple[str, Mapping[str, Collection[str]]]]
+"""The requests awaiting an answer: id -> (kind, symbol -> the wire channels of it it awaits
+an answer about)."""
 
 
 class Overtaken:
@@ -61,12 +64,13 @@ class Overtaken:
     def __len__(self) -> int:
         return len(self._requests)
 
-    def add(self, request_id: str, kind: str, symbol: str) -> None:
-        """An unsubscribe of ``symbol`` overtook ``request_id`` (of ``kind``)."""
+    def add(self, request_id: str, kind: str, symbol: str, channels: Collection[str]) -> None:
+        """An unsubscribe of ``channels`` of ``symbol`` (the wire channels it asked for that
+        are no longer desired) overtook ``request_id`` (of ``kind``)."""
         now = self._clock()
         entry = self._requests.pop(request_id, None)
-        symbols = entry[1] if entry is not None else set()
-        symbols.add(symbol)
+        symbols = entry[1] if entry is not None else {}
+        symbols.setdefault(symbol, set()).update(channels)
         self._requests[request_id] = (kind, symbols, now)  # the newest last
         self._forget(now)
 
@@ -88,53 +92,67 @@ class Overtaken:
         return None if entry is None else entry[0]
 
     def refusal(
-        self, error: ServerErrorMessage, pending: Pending, desired: Collection[str]
+        self,
+        error: ServerErrorMessage,
+        pending: Pending,
+        subscribed: Callable[[str], Collection[str]],
     ) -> str | None:
         """Whether ``error`` refuses only overtaken requests (which are then forgotten): the
         kind of the one it answers, else None (nothing is forgotten).
 
-        With an id: the request's, when it no longer awaits an answer about the symbols
-        the error names (any of them, when it names none) and was overtaken of all of
-        them. Without one: a refusal that names symbols, none of them desired, each the
-        symbol of a request overtaken (of a channel the error names, when it names any):
-        the oldest such request of each is answered. ``pending``, ``desired``: the
-        requests awaiting an answer and the symbols subscribed."""
+        With an id: the request's, when it was overtaken of all the symbols the error
+        names (any of them, when it names none) and awaits no answer about them, or only
+        about channels the error does not name while it names some it was overtaken of
+        (one unsubscribed channel of a symbol whose other channels are still asked for).
+        Without one: a refusal that names symbols, none of them subscribed (or, when it
+        names channels, none of those subscribed for them), each the symbol of a request
+        overtaken (of a channel the error names, when it names any): the oldest such
+        request of each is answered. ``pending``: the requests awaiting an answer;
+        ``subscribed``: the wire channels subscribed for a symbol."""
         self._forget(self._clock())
         named = {normalize_symbol(s) for s in error.symbols or () if s.strip()}
-        request_id = error.request_id
-        if request_id is not None:
-            entry = self._requests.get(request_id)
-            awaited = pending.get(request_id)
-            if entry is None:
-                return None
-            if awaited is not None and (not named or named & awaited[1].keys()):
-                if not named:  # it answers the request: what it was overtaken of too
-                    del self._requests[request_id]
-                return None
-            if not named <= entry[1]:
-                return None
-            entry[1].difference_update(named)
-            if not named or not entry[1] or awaited is None:
-                del self._requests[request_id]
-            return entry[0]
-        if not named or named & set(desired):
+        which = error_channels(error.channels)
+        if error.request_id is not None:
+            return self._by_id(error.request_id, named, which, pending)
+        if not named or any(_asked(subscribed(s), (), which) for s in named):
             return None
-        return self._unnamed(named, error_channels(error.channels))
+        return self._unnamed(named, which)
+
+    def _by_id(
+        self, request_id: str, named: set[str], which: set[str], pending: Pending
+    ) -> str | None:
+        """:meth:`refusal` of an error with an id naming ``named`` (and ``which``)."""
+        entry = self._requests.get(request_id)
+        awaited = pending.get(request_id)
+        if entry is None:
+            return None
+        if awaited is not None and not named:
+            del self._requests[request_id]  # it answers the request: what it was overtaken
+            return None  # of too
+        gone = entry[1]
+        left: Mapping[str, Collection[str]] = awaited[1] if awaited is not None else {}
+        if not named <= gone.keys() or any(_asked(left.get(s, ()), gone[s], which) for s in named):
+            return None
+        for symbol in named:
+            _answer(gone, symbol, which if left.get(symbol) else ())
+        if not named or not gone or awaited is None:
+            del self._requests[request_id]
+        return entry[0]
 
     def _unnamed(self, named: set[str], channels: set[str]) -> str | None:
         """:meth:`refusal` of an error without an id naming ``named`` (and ``channels``)."""
         found: dict[str, str] = {}  # symbol -> the oldest overtaken request of it that fits
         for request_id, (kind, symbols, _) in self._requests.items():
-            fits = not kind or not channels or kind in channels
-            for symbol in named & symbols:
-                if fits and symbol not in found:
+            for symbol in named & symbols.keys():
+                of = {kind} if kind else symbols[symbol]  # the channels it was overtaken of
+                if (not channels or channels & of) and symbol not in found:
                     found[symbol] = request_id
         if len(found) < len(named):
             return None
         kind = ""
         for symbol, request_id in found.items():
             kind, symbols, _ = self._requests[request_id]
-            symbols.discard(symbol)
+            _answer(symbols, symbol, () if kind else channels)
             if not symbols:
                 del self._requests[request_id]
         return kind
@@ -142,3 +160,23 @@ class Overtaken:
     def clear(self) -> None:
         """The connection ended: no answer to these is coming."""
         self._requests.clear()
+
+
+def _asked(left: Collection[str], gone: Collection[str], which: Collection[str]) -> bool:
+    """Whether a refusal of the channels ``which`` (none named: any) may refuse a channel of
+    a symbol still asked for: the channels ``left`` of it (awaited, subscribed), when the
+    request it answers was overtaken of ``gone`` of them (a refusal that names none of those
+    is taken for one of what is asked, as :meth:`.SymbolSubscriptions.reject` takes it)."""
+    if not left:
+        return False
+    return not which or any(c in left for c in which) or (bool(gone) and not set(which) & set(gone))
+
+
+def _answer(symbols: dict[str, set[str]], symbol: str, which: Collection[str]) -> None:
+    """A refusal of ``which`` (none named: all) answered the request overtaken of
+    ``symbols``' channels about ``symbol``: it awaits no answer about those any more."""
+    gone = symbols.get(symbol)
+    if gone is not None:
+        gone.difference_update(which)
+        if not which or not gone:
+            del symbols[symbol]

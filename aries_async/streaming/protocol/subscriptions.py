@@ -7,7 +7,7 @@ form) is :mod:`.market_subscription`."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TypeVar
 
 from aries_async.models.events import ServerErrorMessage
@@ -310,19 +310,37 @@ class SymbolSubscriptions(SubscriptionViews[S]):
 
     def discard(self, symbol: str) -> None:
         """``symbol`` is no longer desired: forget it, what the server said of it and its
-        requests."""
+        requests (they are overtaken: :meth:`_overtake`)."""
         self.desired.pop(symbol, None)
         self._acked.pop(symbol, None)
         self._refused.pop(symbol, None)
-        for table in (self._latest, self._replaced):
-            for kind, request_id in table.pop(symbol, {}).items():
-                self._overtake_request(request_id, symbol, kind)
+        self._overtake(symbol, frozenset())
 
-    def _overtake_request(self, request_id: str, symbol: str, kind: str) -> None:
-        """An unsubscribe of ``symbol`` overtook ``request_id``: it awaits no answer about
-        it, and that answer, when it comes, is known for an overtaken request's."""
-        self._supersede(request_id, symbol)
-        self._overtaken.add(request_id, kind, symbol)
+    def _overtake(self, symbol: str, kept: Collection[str]) -> bool:
+        """An unsubscribe of ``symbol``'s wire channels but ``kept`` (all of them, when none
+        is kept) overtook its requests awaiting an answer about them: they await none about
+        those channels (a request left with none awaits no answer about the symbol), and
+        their answers about them, when they come, are known for an overtaken request's
+        (:meth:`overtaken`, :meth:`overtaken_refusal`). The one rule of both streams: a charts
+        request carries one channel (its ``kind``), a market request all those asked for.
+        Returns whether a request was overtaken."""
+        found = False
+        for table in (self._latest, self._replaced):
+            requests = table.get(symbol, {})
+            for kind, request_id in list(requests.items()):
+                awaited = self._pending[request_id][1][symbol]
+                gone = awaited - set(kept)
+                if not gone:
+                    continue
+                found = True
+                self._overtaken.add(request_id, kind, symbol, gone)
+                awaited -= gone
+                if not awaited:
+                    del requests[kind]
+                    self._supersede(request_id, symbol)
+            if not requests:
+                table.pop(symbol, None)
+        return found
 
     def overtaken(self, request_id: str | None) -> str | None:
         """The kind of ``request_id`` when it is a request an unsubscribe overtook on this
@@ -333,7 +351,7 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         """Whether ``error`` refuses only requests an unsubscribe overtook (by its id, or by
         the symbols it names, none subscribed: :meth:`.Overtaken.refusal`): their kind (a
         charts ``payload.type``, ``""`` on the market socket), else None."""
-        return self._overtaken.refusal(error, self._pending, self.desired)
+        return self._overtaken.refusal(error, self._pending, self.wire_channels)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
