@@ -48,18 +48,21 @@ async def overtake(
     dropped: Any = None,
     *,
     dropped_channels: Any = None,
+    unsubscribes: int | None = None,
     **kw: Any,
 ) -> None:
     """``stream`` subscribes ``symbols`` (``kw``: the subscription's options; ``subscribes``
     requests on the wire) and unsubscribes ``dropped`` (``symbols`` when None; only their
-    ``dropped_channels`` when given), one request for each, before the simulator answers;
-    then the simulator answers them all in order and the stream reads the answers."""
+    ``dropped_channels`` when given; ``unsubscribes`` requests, as many as the subscribes
+    when None) before the simulator answers; then the simulator answers them all in order
+    and the stream reads the answers."""
     kind = stream._kind
+    held = subscribes + (subscribes if unsubscribes is None else unsubscribes)
     await stream.subscribe(symbols, **kw)
     await until(lambda: hub.held(kind) == subscribes)
     await stream.unsubscribe(symbols if dropped is None else dropped, channels=dropped_channels)
-    await until(lambda: hub.held(kind) == 2 * subscribes)
-    await release(hub, stream, 2 * subscribes, subscribes)
+    await until(lambda: hub.held(kind) == held)
+    await release(hub, stream, held, subscribes)
 
 
 def server_errors(events: Any) -> list[ServerErrorMessage]:

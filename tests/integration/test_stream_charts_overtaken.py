@@ -150,11 +150,7 @@ async def test_a_refusal_without_an_id_of_a_dropped_channel_is_not_told(
     sim.faults.ws_refused_channels = {"AAPL": frozenset({"trades"})}
     async with held_stream(sim, fake_time) as stream:
         events = stream.events()
-        await stream.subscribe("AAPL")
-        await until(lambda: hub.held("charts") == 2)
-        await stream.unsubscribe("AAPL", channels="trades")
-        await until(lambda: hub.held("charts") == 3)
-        await release(hub, stream, 3, 2)
+        await overtake(hub, stream, 2, "AAPL", dropped_channels="trades", unsubscribes=1)
         assert server_errors(events) == []
         assert not stream.refused_channels and stream.acknowledged == {"AAPL"}
         assert _awaited(stream) == {} and len(stream._subs._overtaken) == 0
