@@ -74,7 +74,7 @@ class Plan:
                 path = path.replace("{" + param["wire"] + "}", path_segment(text, name))
             else:
                 query[param["wire"]] = text
-        check_ranges(self.name, op["params"], values, op["id"])
+        check_ranges(self.name, op["params"], values, op["id"], query)
         headers = None
         if op["idempotency_key"]:
             key = values.get("idempotency_key")

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aries_async.apispec.ranges import day_bound, empty_ranges
-from aries_async.apispec.wall_times import WALL_TIMES, wall_day, wall_text, wall_time
+from aries_async.apispec.wall_times import WALL_TIMES, wall_time
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import invalid
 
@@ -23,11 +23,16 @@ __all__ = ["check_ranges"]
 
 
 def check_ranges(
-    method: str, params: Sequence[Mapping[str, Any]], values: Mapping[str, Any], op_id: str = ""
+    method: str,
+    params: Sequence[Mapping[str, Any]],
+    values: Mapping[str, Any],
+    op_id: str,
+    query: Mapping[str, str],
 ) -> None:
     """Refuse a range of ``params`` (operation ``op_id``'s) that holds no value for ``values``
-    (the checked arguments by Python name), each end read as it is sent. Call it once each
-    value has passed its own check: an end that cannot be read is left to that check.
+    (the checked arguments by Python name), each end read as it is sent (``query``: the
+    request's query, by wire name). Call it once each value has passed its own check: an end
+    that cannot be read is left to that check.
 
     Raises:
         ValidationError: a start after its end, or equal ends one of which is strict;
@@ -35,11 +40,11 @@ def check_ranges(
     """
     names = {param["wire"]: param["name"] for param in params}
     given = {wire: values.get(name) for wire, name in names.items()}
-    # A window sent as New York's wall time is compared as that text: a day there is New
+    # A window sent as New York's wall time is compared as the text sent: a day there is New
     # York's, which a UTC day would misplace by hours either way.
     for wire in WALL_TIMES.get(op_id, ()):
-        if wire in given:
-            given[wire] = _as_wall(given[wire], upper=wire.startswith("end"))
+        if wire in query:
+            given[wire] = query[wire]
     for low, high, problem in empty_ranges(given, _key):
         start, end, first, last = names[low], names[high], given[low], given[high]
         if problem == "backwards":
@@ -52,17 +57,6 @@ def check_ranges(
             f"and {end} leave no value between them ({first!r}, {last!r}, one of them "
             "excluded): the range is empty",
         )
-
-
-def _as_wall(value: Any, upper: bool) -> Any:
-    """A window's end as the wall time sent for it (a day: its first minute, or the next
-    day's as an end; an aware datetime: its minute, or the next as an end); other values as
-    they are."""
-    if isinstance(value, datetime):
-        return wall_text(value, upper) if value.tzinfo is not None else value
-    if isinstance(value, date):
-        return wall_day(value, upper)
-    return value
 
 
 def _key(kind: str, value: Any, upper: bool, strict: bool) -> tuple[Any, bool] | None:
