@@ -153,6 +153,9 @@ class Operations(Resource):
         if style in ("page", "cursor") and start is not None:
             start = int(str(start))
         origin = yarl.URL(self._client.config.endpoints.base_url)
+        # A listing documented to count from 1 numbers its pages so; one whose first page is
+        # undocumented may answer its first page again as page 1 (skipped once).
+        first_page = FIRST_PAGES.get(steps.op["id"], 0)
 
         async def fetch(current: Hashable | None) -> tuple[Sequence[Any], Hashable | None]:
             url = None
@@ -174,9 +177,6 @@ class Operations(Resource):
             )
             return items, after
 
-        # A listing documented to count from 1 numbers its pages so; one whose first page is
-        # undocumented may answer its first page again as page 1 (skipped once).
-        first_page = FIRST_PAGES.get(steps.op["id"], 0)
         renumbered = style == "page" and start in (None, 0) and steps.op["id"] not in FIRST_PAGES
         return paginate(fetch, steps.what, start, first_may_repeat=renumbered)
 
