@@ -13,8 +13,9 @@ still subscribed is told.
 
 from __future__ import annotations
 
+import attrs
 import pytest
-from held_sockets import REASON, held_stream, overtake, release, server_errors
+from held_sockets import CONFIG, REASON, held_stream, overtake, release, server_errors
 from stream_helpers import FakeTime, until
 
 from aries_async.sim import Simulator
@@ -101,3 +102,43 @@ async def test_a_refusal_of_a_channel_still_subscribed_is_told(
         assert told == [(reason, ("AAPL",), refused)]
         assert stream.refused_channels == {"AAPL": {Channel.QUOTES: reason}}
         assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}
+
+
+@pytest.mark.parametrize(("wait", "told"), [(None, []), (5.0, [REASON])])
+async def test_how_long_an_overtaken_request_is_remembered_is_a_stream_option(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, wait: float | None, told: list[str]
+) -> None:
+    """NOPE is unsubscribed before the server answers its subscribe, and the refusal comes 6
+    seconds later: within the default window (``StreamConfig.overtaken_wait``, 60 s) it is
+    known for the overtaken request's and not told; with a 5 s window the request was
+    forgotten (the server is taken to have dropped it) and the refusal is told."""
+    config = CONFIG if wait is None else attrs.evolve(CONFIG, overtaken_wait=wait)
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market", config) as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("market") == 1)
+        await stream.unsubscribe("NOPE")
+        await until(lambda: hub.held("market") == 2)
+        fake_time.advance(6.0)
+        await release(hub, stream, 2, 1)
+        assert [e.error for e in server_errors(events)] == told
+
+
+async def test_how_many_overtaken_requests_are_remembered_is_a_stream_option(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """With ``StreamConfig.overtaken_limit=1`` a stream remembers one overtaken request: of
+    NOPE's and NADA's subscribes (two requests), both unsubscribed before any answer, the
+    first is forgotten and its refusal told; the second's is not."""
+    config = attrs.evolve(CONFIG, overtaken_limit=1)
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market", config) as stream:
+        events = stream.events()
+        for symbol in ("NOPE", "NADA"):
+            await stream.subscribe(symbol)
+        await until(lambda: hub.held("market") == 2)
+        await stream.unsubscribe(["NOPE", "NADA"])
+        await until(lambda: hub.held("market") == 3)
+        await release(hub, stream, 3, 2)
+        assert [(e.error, e.symbols) for e in server_errors(events)] == [(REASON, ("NOPE",))]

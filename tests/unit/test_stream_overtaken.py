@@ -4,7 +4,13 @@ the connection's end, or ``WAIT`` seconds on the stream's clock (see
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from aries_async.errors import ConfigurationError
 from aries_async.models.events import ServerErrorMessage
+from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol.market import MarketSubscriptions
 from aries_async.streaming.protocol.market_subscription import MarketSubscription
 from aries_async.streaming.protocol.overtaken import LIMIT, WAIT
@@ -59,3 +65,29 @@ def test_overtaken_requests_are_bounded_in_number_too() -> None:
     assert subs.overtaken("sub-10") == ""
     subs.reset()
     assert len(subs._overtaken) == 0
+
+
+def test_the_window_and_the_cap_are_stream_options_with_the_same_defaults() -> None:
+    config = StreamConfig()
+    assert (config.overtaken_wait, config.overtaken_limit) == (WAIT, LIMIT) == (60.0, 4096)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("overtaken_wait", 0),
+        ("overtaken_wait", -1.0),
+        ("overtaken_wait", math.nan),
+        ("overtaken_wait", math.inf),
+        ("overtaken_wait", "60"),
+        ("overtaken_limit", 0),
+        ("overtaken_limit", -5),
+        ("overtaken_limit", 10.0),
+        ("overtaken_limit", True),
+    ],
+)
+def test_a_window_or_cap_that_is_not_a_positive_finite_number_is_refused(
+    option: str, value: object
+) -> None:
+    with pytest.raises(ConfigurationError, match=f"StreamConfig.{option}"):
+        StreamConfig(**{option: value})  # type: ignore[arg-type]

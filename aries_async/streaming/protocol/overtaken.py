@@ -11,8 +11,9 @@ the channels of each they were overtaken of) so that their answers are known for
 are, by id or, from a server that puts no id on its errors, by the symbols and channels a
 refusal names (none of them still subscribed).
 
-How long one is remembered: until its answer comes, the connection ends, or :data:`WAIT`
-seconds on the stream's clock have passed since it was overtaken. websocket.md guarantees
+How long one is remembered: until its answer comes, the connection ends, or ``wait`` seconds
+on the stream's clock (:attr:`.StreamConfig.overtaken_wait`, :data:`WAIT` by default) have
+passed since it was overtaken. websocket.md guarantees
 nothing to bound it by: not that the server answers a subscribe an unsubscribe of its symbol
 followed (it may drop it unanswered), nor how soon, nor in what order, nor how many
 requests a socket may carry (section 6: limits UNKNOWN). Only time tells a late answer from
@@ -20,8 +21,9 @@ none. A count alone (the rule before: 64, the older half forgotten past it) forg
 requests of a burst that the server answers in full (an unsubscribe of 40 chart symbols
 overtakes 80 requests) and tells their refusals as errors; a window forgets only what the
 server has left unanswered for a minute, however many requests were overtaken at once.
-:data:`LIMIT` still bounds the memory of a stream that overtakes requests faster than the
-window forgets them (the oldest go first); a refusal of a request forgotten is told as any.
+``limit`` (:attr:`.StreamConfig.overtaken_limit`, :data:`LIMIT` by default) still bounds the
+memory of a stream that overtakes requests faster than the window forgets them (the oldest go
+first); a refusal of a request forgotten is told as any.
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from aries_async.streaming.protocol.market_subscription import error_channels, n
 __all__ = ["LIMIT", "WAIT", "Overtaken"]
 
 WAIT = 60.0
-"""Seconds (the stream's monotonic clock) an overtaken request is remembered for: far beyond
-a subscribe's round trip; a server that takes longer has most likely dropped it."""
+"""Seconds (the stream's monotonic clock) an overtaken request is remembered for by default
+(:attr:`.StreamConfig.overtaken_wait`'s): far beyond a subscribe's round trip; a server that
+takes longer has most likely dropped it."""
 
 LIMIT = 4096
-"""How many overtaken requests are remembered at most (memory only: a burst this large within
-:data:`WAIT` is far beyond any the streams send)."""
+"""How many overtaken requests are remembered at most by default
+(:attr:`.StreamConfig.overtaken_limit`'s; memory only: a burst this large within :data:`WAIT`
+is far beyond any the streams send)."""
 
 # request id -> (kind: a charts payload.type, "" on the market socket; symbol -> the wire
 # channels it was overtaken of; when it was last overtaken), oldest first
@@ -55,10 +59,16 @@ class Overtaken:
 
     Args:
         clock: the stream's monotonic clock (seconds).
+        wait: seconds on ``clock`` a request is remembered for after it was overtaken.
+        limit: how many requests are remembered at most (the oldest are forgotten first).
     """
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, clock: Callable[[], float], *, wait: float = WAIT, limit: int = LIMIT
+    ) -> None:
         self._clock = clock
+        self._wait = wait
+        self._limit = limit
         self._requests: dict[str, _Entry] = {}
 
     def __len__(self) -> int:
@@ -75,12 +85,12 @@ class Overtaken:
         self._forget(now)
 
     def _forget(self, now: float) -> None:
-        """Forget the requests overtaken :data:`WAIT` seconds ago or more, and the oldest
-        beyond :data:`LIMIT`."""
+        """Forget the requests overtaken ``wait`` seconds ago or more, and the oldest beyond
+        ``limit``."""
         requests = self._requests
         while requests:
             oldest = next(iter(requests))
-            if len(requests) <= LIMIT and now - requests[oldest][2] < WAIT:
+            if len(requests) <= self._limit and now - requests[oldest][2] < self._wait:
                 return
             del requests[oldest]
 

@@ -20,7 +20,7 @@ from aries_async.streaming.protocol.market_subscription import (
     normalize_symbol,
     says_already_subscribed,
 )
-from aries_async.streaming.protocol.overtaken import Overtaken
+from aries_async.streaming.protocol.overtaken import LIMIT, WAIT, Overtaken
 from aries_async.streaming.protocol.subscription_views import SubscriptionViews
 
 __all__ = [
@@ -65,12 +65,26 @@ class SymbolSubscriptions(SubscriptionViews[S]):
     (:meth:`overtaken_refusal`, :mod:`.overtaken`).
     A refusal that names some of a request's symbols, or some channels, answers for those
     only: the request waits on for the rest.
+
+    Args:
+        clock: the stream's monotonic clock (``time.monotonic`` when None).
+        overtaken_wait, overtaken_limit: how long, and how many, the requests an unsubscribe
+            overtook are remembered (:class:`.Overtaken`'s ``wait`` and ``limit``: the
+            stream's :class:`~aries_async.streaming.config.StreamConfig` options).
     """
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] | None = None,
+        *,
+        overtaken_wait: float = WAIT,
+        overtaken_limit: int = LIMIT,
+    ) -> None:
         self.desired: dict[str, S] = {}
         # the requests an unsubscribe overtook, on the stream's monotonic clock
-        self._overtaken = Overtaken(clock or time.monotonic)
+        self._overtaken = Overtaken(
+            clock or time.monotonic, wait=overtaken_wait, limit=overtaken_limit
+        )
         # symbol -> the wire channels acknowledged on this connection
         self._acked: dict[str, set[str]] = {}
         # desired symbol -> refused wire channel -> the server's reason (the latest last)
