@@ -139,6 +139,14 @@ class ServerErrorMessage:
         channels: the channels of those symbols it names as the refused ones (the
             simulator's ``channels`` list, not in the spec: ``"level2"``, ``"trades"``...),
             when it names any: their other channels were not refused. None when it names none.
+
+    On the market and charts streams, an error that refuses a subscribe request partly about
+    what an unsubscribe sent before its answer dropped (a symbol, a channel) is told naming
+    only what is still subscribed: its ``symbols`` and ``channels`` are then the ones still
+    subscribed that it refuses (the wire channel names: ``"quotes"``...), set even where the
+    server named none (no symbol: every symbol of the request). Its symbols keeping different
+    channels, it is told as one error per set of channels. One refusing only what was dropped
+    is not told.
     """
 
     error: str

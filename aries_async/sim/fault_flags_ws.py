@@ -18,6 +18,7 @@ from aries_async.sim.fault_values import (
 )
 from aries_async.sim.faults import AUTH_ID_PLACES
 from aries_async.sim.ws_faults import ERROR_ID_PLACES
+from aries_async.sim.ws_refusals import CHANNEL_ERRORS
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
@@ -96,6 +97,13 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
         help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
         "without one), as one the user is not entitled to; the rest is subscribed",
+    )
+    faults.add_argument(
+        "--ws-channel-errors",
+        choices=CHANNEL_ERRORS,
+        default="symbol",
+        help="the errors refusing --ws-refuse-channel name each symbol and its channels, or "
+        "(request) the channels a subscribe may not have, and no symbol",
     )
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")

@@ -129,6 +129,7 @@ class ChartSession(Session):
             sub.asked = asked
             if faults.ws_counting_subscriptions:
                 self.counts.add(symbol, {kind})
+        self.channel_refusals.request(request_id)
         if held:  # the generic error of websocket.md 2.6: no symbols, no channels
             self._error("already subscribed: " + ", ".join(held), request_id)
         if len(held) < len(items):

@@ -87,6 +87,13 @@ field                              effect
                                    name what it refused; the rest of the request is subscribed
                                    and acknowledged as usual
                                    Flag: ``--ws-refuse-channel [SYMBOL:]CHANNEL`` (repeatable).
+``ws_channel_errors``              what the errors refusing ``ws_refused_channels`` name (not in
+                                   the spec, websocket.md 2.6): ``"symbol"`` (default, one error
+                                   per symbol naming it and its refused channels) or
+                                   ``"request"`` (one error per subscribe naming the channels
+                                   refused for any of its symbols, and no symbol); see
+                                   :mod:`~aries_async.sim.ws_refusals`
+                                   Flag: ``--ws-channel-errors symbol|request``.
 ``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
                                    ``"subscribed"`` (default, the SDK's) or ``"response"``
                                    (``payload {"status": 200}``); charts: ``charts_ack``
@@ -262,6 +269,7 @@ class WebsocketFaults:
     ws_unsubscribes_unacknowledged: bool = False
     ws_symbol_case: str = "upper"
     ws_refused_channels: dict[str, frozenset[str]] = attrs.Factory(dict)
+    ws_channel_errors: str = "symbol"
     ws_ack_type: str = "subscribed"
     ws_binary_frames: bool = False
     ws_pong_without_id: bool = False

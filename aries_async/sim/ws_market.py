@@ -157,6 +157,7 @@ class MarketSession(Session):
             self._add_market(watched, sub)
             self.asked[symbol] = item["symbol"]
             fresh.append(sub)
+        self.channel_refusals.request(request_id)
         if bad:
             self.refuse({"error": "invalid symbol", "symbols": bad}, request_id)
         if held:  # the generic error of websocket.md 2.6: no symbols, no channels

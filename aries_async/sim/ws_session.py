@@ -24,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from aries_async.sim.auth import AccessGrant, TokenProblem
 from aries_async.sim.ws_delays import HeldSubscriptions
+from aries_async.sim.ws_refusals import ChannelRefusals
 from aries_async.sim.ws_values import long_numbers
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class Session:
         self.firehose_subs: set[str] = set()
         self.firehose_task: asyncio.Task[None] | None = None
         self.held = HeldSubscriptions()  # faults.ws_subscribe_delay
+        self.channel_refusals = ChannelRefusals(self)  # faults.ws_refused_channels
 
     # -- output -------------------------------------------------------------------------------
 
@@ -360,15 +362,9 @@ class Session:
     def refuse_channels(
         self, symbol: str, asked: set[str], request_id: str | None
     ) -> frozenset[str]:
-        """The channels of ``asked`` that ``faults.ws_refused_channels`` refuses for ``symbol``;
-        when there are some, the ``error`` that names them is sent."""
-        refused = self.hub.ctx.faults.ws_refused_channels
-        found = frozenset(asked) & frozenset((*refused.get("*", ()), *refused.get(symbol, ())))
-        if found:
-            channels = sorted(found)
-            error = f"not entitled to {', '.join(channels)}"
-            self.refuse({"error": error, "symbols": [symbol], "channels": channels}, request_id)
-        return found
+        """The channels of ``asked`` that ``faults.ws_refused_channels`` refuses for ``symbol``,
+        refused with an error (see :mod:`~aries_async.sim.ws_refusals`)."""
+        return self.channel_refusals.refuse(symbol, asked, request_id)
 
     def on_first_auth(self) -> None:
         """Called once, after the first ``authSuccess`` was queued."""

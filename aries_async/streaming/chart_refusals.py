@@ -93,18 +93,21 @@ class ChartRefusals:
         told, once per subscribe. One that names neither its request nor a symbol answers
         the lone subscribe awaiting an answer, or is held until it can be tied
         (:meth:`_idless`)."""
-        kind = self._subs.overtaken_refusal(error)
+        kind, left = self._subs.overtaken_refusal(error)
         if kind is not None:
-            # It refuses what the user no longer asks for (the unsubscribe that overtook it
-            # answered the user), by id or by the symbols it names, none subscribed; a
-            # refused trades type is still learned from it.
+            # What it refuses that the user no longer asks for (the unsubscribe that
+            # overtook it answered the user), by id or by the symbols it names, is not told;
+            # a refused trades type is still learned from it.
             log.debug("charts: a refusal of a request an unsubscribe overtook: %s", error.error)
-            if kind == Channel.TRADES.value and _refuses_type(error):
+            if kind == Channel.TRADES.value and not left and _refuses_type(error):
                 self._trades_refused(error)
-            return []
-        if error.request_id is None and not error.symbols:
-            return self._idless(error)
-        return self._answered(error)
+        told: Told = []
+        for part in left:  # error itself when it answered no overtaken request
+            if part.request_id is None and not part.symbols:
+                told += self._idless(part)
+            else:
+                told += self._answered(part)
+        return told
 
     def _idless(self, error: ServerErrorMessage) -> Told:
         """An error without an id or a symbol: :meth:`_answered` as the lone subscribe's, or

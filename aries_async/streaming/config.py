@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
 from aries_async.config import RetryPolicy
@@ -88,6 +90,17 @@ class StreamConfig:
             for its answer, a resend after a reconnect included; and seconds a new account
             socket (or one that re-authenticated) waits for its snapshots before it is
             replaced.
+        overtaken_wait: seconds (on the stream's monotonic clock) a market or charts stream
+            remembers a subscribe request that an unsubscribe of its symbol or channel
+            overtook (sent before the server answered it), so that the server's late refusal
+            of what was dropped is known for that and not told as a
+            :class:`~aries_async.models.events.ServerErrorMessage`. websocket.md promises no
+            answer and no order, so only time tells a late answer from none: past this, the
+            server is taken to have dropped the request, and a refusal of it that still
+            comes is told as any. 60 s: far beyond a subscribe's round trip.
+        overtaken_limit: how many such requests a stream remembers at most (the oldest are
+            forgotten first): a bound on memory only, far beyond the bursts a stream sends
+            within ``overtaken_wait`` (an unsubscribe of 40 chart symbols overtakes 80).
     """
 
     open_timeout: float = 10.0
@@ -113,6 +126,8 @@ class StreamConfig:
     max_message_size: int = 16 * 1024 * 1024
     subscribe_batch: int = 500
     request_timeout: float = 10.0
+    overtaken_wait: float = 60.0
+    overtaken_limit: int = 4096
 
     def __attrs_post_init__(self) -> None:
         positive = (
@@ -142,6 +157,16 @@ class StreamConfig:
             kept = getattr(self, name)
             if kept is not None and (type(kept) is not int or kept < 0):
                 raise ConfigurationError(f"{name} must be None or an int >= 0")
+        wait = self.overtaken_wait
+        if type(wait) not in (int, float) or not (math.isfinite(wait) and wait > 0):
+            raise ConfigurationError(
+                f"StreamConfig.overtaken_wait must be a finite number of seconds > 0, not {wait!r}"
+            )
+        limit = self.overtaken_limit
+        if type(limit) is not int or limit < 1:
+            raise ConfigurationError(
+                f"StreamConfig.overtaken_limit must be an int >= 1, not {limit!r}"
+            )
         for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"StreamConfig.{name} must be at least 1")

@@ -166,6 +166,7 @@ class MarketStream(MarketChannels, SocketRequests):
         quoted = wanted[QuoteUpdate]
         acks = False
         untold: set[int] = set()  # the ids of the messages the consumers are not told of
+        split: dict[int, list[Any]] = {}  # id -> the errors told for a server error, if others
         renamed: dict[int, Any] = {}  # id -> the message under its subscribed symbol
         for message in messages:
             kind = type(message)
@@ -200,17 +201,9 @@ class MarketStream(MarketChannels, SocketRequests):
                     self._requests.answer(message)
                 acks = True
             elif kind is ServerErrorMessage:
-                if self._subs.overtaken_refusal(message) is not None:
-                    # It refuses what the user no longer asks for: the unsubscribe that
-                    # overtook the request answered the user (the charts stream's rule).
-                    log.debug(
-                        "market: a refusal of a request an unsubscribe overtook: %s", message.error
-                    )
-                    untold.add(id(message))
-                    continue
-                self._requests.refuse(message, unnamed=not self._subscriptions_error(message))
-                if not self._subs.error(message):
-                    untold.add(id(message))
+                told = self._refusal(message)
+                if told != [message]:
+                    split[id(message)] = told
             elif kind in wanted:  # another per-symbol update
                 symbols = wanted[kind]
                 if message.symbol not in symbols:
@@ -223,13 +216,31 @@ class MarketStream(MarketChannels, SocketRequests):
                 self._track(kind, message, trusted_until)
             elif kind is MarketStatusUpdate:
                 self._market_status = message
-        if acks or untold or renamed:
+        if acks or untold or renamed or split:
             messages = [
                 renamed.get(id(m), m)
                 for m in messages
                 if type(m) is not SubscribeAck and id(m) not in untold
             ]
+            if split:
+                messages = [n for m in messages for n in split.get(id(m), (m,))]
         self._hub.publish_many(messages)
+
+    def _refusal(self, error: ServerErrorMessage) -> list[ServerErrorMessage]:
+        """What to tell of the server's ``error``: nothing of what refuses what the user no
+        longer asks for (the unsubscribe that overtook the request answered the user: the
+        charts stream's rule), nor of what is not news; the rest names only what is still
+        subscribed (:meth:`~aries_async.streaming.protocol.subscriptions.SymbolSubscriptions.
+        overtaken_refusal`)."""
+        kind, left = self._subs.overtaken_refusal(error)
+        if kind is not None:
+            log.debug("market: a refusal of a request an unsubscribe overtook: %s", error.error)
+        told: list[ServerErrorMessage] = []
+        for part in left:
+            self._requests.refuse(part, unnamed=not self._subscriptions_error(part))
+            if self._subs.error(part):
+                told.append(part)
+        return told
 
     def _track(self, kind: type[Any], message: Any, trusted_until: int) -> None:
         """Keep :meth:`latest_trade` up to date with a subscribed per-symbol update (see

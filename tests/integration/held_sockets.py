@@ -18,11 +18,13 @@ CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 REASON = "invalid symbol"
 
 
-def held_stream(sim: Simulator, fake_time: FakeTime, kind: str = "charts") -> Any:
+def held_stream(
+    sim: Simulator, fake_time: FakeTime, kind: str = "charts", config: StreamConfig = CONFIG
+) -> Any:
     """A stream of ``kind`` (``charts``, ``market``) whose (un)subscribes the simulator
     answers only as the test releases them."""
     sim.faults.ws_subscribe_delay = 1.0
-    return make_stream(kind, sim, fake_time, CONFIG, Tokens(sim))
+    return make_stream(kind, sim, fake_time, config, Tokens(sim))
 
 
 def open_session(hub: WsHub, kind: str = "charts") -> Session:

@@ -134,3 +134,39 @@ def test_the_refused_channels_are_a_repeatable_cli_flag(
             parser.parse_args(["--ws-refuse-channel", bad])
         assert exited.value.code == 2
         assert "--ws-refuse-channel" in capsys.readouterr().err
+
+
+async def test_the_market_socket_names_a_requests_refused_channels_once_when_asked(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """``ws_channel_errors = "request"``: one error per subscribe, naming the channels it
+    refused for any of its symbols and no symbol; the rest is subscribed as usual."""
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"trades"}), "*": frozenset({"level2"})}
+    sim.faults.ws_channel_errors = "request"
+    ws = await _session(http, sim, sim.market_ws_url)
+    try:
+        both = {"quoteFields": "*", "tradeFields": "*"}
+        items: list[dict[str, Any]] = [{"symbol": "AAPL", **both}, {"symbol": "MSFT", **both}]
+        items.append({"symbol": "KO", "level2": True})
+        await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": items}))
+        seen = await _until(ws, lambda m: ("MSFT", "trade") in _updates([m]))
+        assert _errors(seen) == [
+            {
+                "action": "error",
+                "error": "not entitled to level2, trades",
+                "id": "s1",
+                "channels": ["level2", "trades"],
+            }
+        ]
+        assert any(_acked("s1")(m) for m in seen)
+        assert _updates(seen) == {("AAPL", "quote"), ("MSFT", "quote"), ("MSFT", "trade")}
+    finally:
+        await ws.close()
+
+
+def test_what_a_channel_refusal_names_is_a_cli_flag() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert build_faults(parser.parse_args([])).ws_channel_errors == "symbol"
+    faults = build_faults(parser.parse_args(["--ws-channel-errors", "request"]))
+    assert faults.ws_channel_errors == "request"

@@ -13,8 +13,9 @@ still subscribed is told.
 
 from __future__ import annotations
 
+import attrs
 import pytest
-from held_sockets import REASON, held_stream, overtake, release, server_errors
+from held_sockets import CONFIG, REASON, held_stream, overtake, release, server_errors
 from stream_helpers import FakeTime, until
 
 from aries_async.sim import Simulator
@@ -89,7 +90,8 @@ async def test_a_refusal_of_a_channel_still_subscribed_is_told(
     sim: Simulator, hub: WsHub, fake_time: FakeTime, error_id: str, refused: tuple[str, ...]
 ) -> None:
     """The same, but the server refuses AAPL's quotes, which the user still asks for (alone,
-    or with the trades unsubscribed): the refusal is told, and the quotes stay refused."""
+    or with the trades unsubscribed, in one error naming both): the refusal is told, naming
+    only the quotes (the trades were dropped on purpose), and the quotes stay refused."""
     sim.faults.ws_error_id = error_id
     sim.faults.ws_refused_channels = {"AAPL": frozenset(refused)}
     reason = f"not entitled to {', '.join(refused)}"
@@ -98,6 +100,86 @@ async def test_a_refusal_of_a_channel_still_subscribed_is_told(
         events = stream.events()
         await overtake(hub, stream, 1, "AAPL", "AAPL", dropped_channels=["trades"])
         told = [(e.error, e.symbols, e.channels) for e in server_errors(events)]
-        assert told == [(reason, ("AAPL",), refused)]
+        assert told == [(reason, ("AAPL",), ("quotes",))]
         assert stream.refused_channels == {"AAPL": {Channel.QUOTES: reason}}
         assert stream.subscriptions["AAPL"].channels == {Channel.QUOTES}
+
+
+@pytest.mark.parametrize(("wait", "told"), [(None, []), (5.0, [REASON])])
+async def test_how_long_an_overtaken_request_is_remembered_is_a_stream_option(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, wait: float | None, told: list[str]
+) -> None:
+    """NOPE is unsubscribed before the server answers its subscribe, and the refusal comes 6
+    seconds later: within the default window (``StreamConfig.overtaken_wait``, 60 s) it is
+    known for the overtaken request's and not told; with a 5 s window the request was
+    forgotten (the server is taken to have dropped it) and the refusal is told."""
+    config = CONFIG if wait is None else attrs.evolve(CONFIG, overtaken_wait=wait)
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market", config) as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE")
+        await until(lambda: hub.held("market") == 1)
+        await stream.unsubscribe("NOPE")
+        await until(lambda: hub.held("market") == 2)
+        fake_time.advance(6.0)
+        await release(hub, stream, 2, 1)
+        assert [e.error for e in server_errors(events)] == told
+
+
+async def test_how_many_overtaken_requests_are_remembered_is_a_stream_option(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """With ``StreamConfig.overtaken_limit=1`` a stream remembers one overtaken request: of
+    NOPE's and NADA's subscribes (two requests), both unsubscribed before any answer, the
+    first is forgotten and its refusal told; the second's is not."""
+    config = attrs.evolve(CONFIG, overtaken_limit=1)
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market", config) as stream:
+        events = stream.events()
+        for symbol in ("NOPE", "NADA"):
+            await stream.subscribe(symbol)
+        await until(lambda: hub.held("market") == 2)
+        await stream.unsubscribe(["NOPE", "NADA"])
+        await until(lambda: hub.held("market") == 3)
+        await release(hub, stream, 3, 2)
+        assert [(e.error, e.symbols) for e in server_errors(events)] == [(REASON, ("NOPE",))]
+
+
+@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
+async def test_a_refusal_naming_a_kept_and_a_dropped_symbol_names_only_the_kept_one(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, error_id: str
+) -> None:
+    """NOPE and NADA go in one subscribe request; NADA is unsubscribed before the server
+    answers, which refuses both in one error (``symbols: ["NADA", "NOPE"]``, with the
+    request's id or without one): the user is told of NOPE only, still subscribed."""
+    sim.faults.ws_error_id = error_id
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await overtake(hub, stream, 1, ["NOPE", "NADA"], "NADA")
+        assert [(e.error, e.symbols) for e in server_errors(events)] == [(REASON, ("NOPE",))]
+        assert stream.refused == {"NOPE": REASON}
+        assert stream._subs.in_flight == {} and len(stream._subs._overtaken) == 0
+
+
+async def test_a_refusal_naming_channels_but_no_symbol_refuses_them_for_each_symbol(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that names the refused channels but no symbol (``ws_channel_errors``) refuses
+    the trades of a request for AAPL and MSFT, quotes and trades, after the user dropped
+    AAPL's trades: the refusal answers AAPL's dropped trades and refuses MSFT's, and is told
+    naming MSFT's trades only; the quotes of both are acknowledged (not refused: the error
+    named none)."""
+    sim.faults.ws_refused_channels = {"*": frozenset({"trades"})}
+    sim.faults.ws_channel_errors = "request"
+    reason = "not entitled to trades"
+    stream: MarketStream
+    async with held_stream(sim, fake_time, "market") as stream:
+        events = stream.events()
+        await overtake(hub, stream, 1, ["AAPL", "MSFT"], "AAPL", dropped_channels=["trades"])
+        told = [(e.error, e.symbols, e.channels) for e in server_errors(events)]
+        assert stream.refused_channels == {"MSFT": {Channel.TRADES: reason}}
+        assert told == [(reason, ("MSFT",), ("trades",))]
+        quotes = frozenset({Channel.QUOTES})
+        assert stream.acknowledged_channels == {"AAPL": quotes, "MSFT": quotes}
+        assert stream._subs.in_flight == {} and len(stream._subs._overtaken) == 0

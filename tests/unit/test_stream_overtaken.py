@@ -4,7 +4,13 @@ the connection's end, or ``WAIT`` seconds on the stream's clock (see
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from aries_async.errors import ConfigurationError
 from aries_async.models.events import ServerErrorMessage
+from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol.market import MarketSubscriptions
 from aries_async.streaming.protocol.market_subscription import MarketSubscription
 from aries_async.streaming.protocol.overtaken import LIMIT, WAIT
@@ -34,20 +40,29 @@ def _refused(request_id: str | None, symbol: str) -> ServerErrorMessage:
     return ServerErrorMessage(error="invalid symbol", request_id=request_id, symbols=(symbol,))
 
 
+def _kind(subs: MarketSubscriptions, request_id: str | None, symbol: str) -> str | None:
+    """The kind of the overtaken request a refusal of ``symbol`` answers (None: none), when
+    it answers it whole (nothing of it is left to tell)."""
+    error = _refused(request_id, symbol)
+    kind, told = subs.overtaken_refusal(error)
+    assert told == (() if kind is not None else (error,))
+    return kind
+
+
 def test_an_overtaken_request_is_forgotten_by_age_not_by_the_burst() -> None:
     clock = Clock()
     subs = MarketSubscriptions(clock)
     _overtaken(subs, [f"A{i}" for i in range(200)], 0)
     clock.now = WAIT - 1
     # 200 overtaken at once, the oldest first: its refusal, come within WAIT, is known.
-    assert subs.overtaken_refusal(_refused("sub-0", "A0")) == ""
-    assert subs.overtaken_refusal(_refused("sub-0", "A0")) is None  # answered once
+    assert _kind(subs, "sub-0", "A0") == ""
+    assert _kind(subs, "sub-0", "A0") is None  # answered once
     _overtaken(subs, ["B"], 200)
     clock.now = WAIT
     # WAIT seconds after, the server is taken to have dropped the rest: a refusal is told.
-    assert subs.overtaken_refusal(_refused("sub-1", "A1")) is None
-    assert subs.overtaken_refusal(_refused(None, "A2")) is None
-    assert subs.overtaken_refusal(_refused(None, "B")) == ""  # overtaken a second ago
+    assert _kind(subs, "sub-1", "A1") is None
+    assert _kind(subs, None, "A2") is None
+    assert _kind(subs, None, "B") == ""  # overtaken a second ago
     assert len(subs._overtaken) == 0
 
 
@@ -59,3 +74,29 @@ def test_overtaken_requests_are_bounded_in_number_too() -> None:
     assert subs.overtaken("sub-10") == ""
     subs.reset()
     assert len(subs._overtaken) == 0
+
+
+def test_the_window_and_the_cap_are_stream_options_with_the_same_defaults() -> None:
+    config = StreamConfig()
+    assert (config.overtaken_wait, config.overtaken_limit) == (WAIT, LIMIT) == (60.0, 4096)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("overtaken_wait", 0),
+        ("overtaken_wait", -1.0),
+        ("overtaken_wait", math.nan),
+        ("overtaken_wait", math.inf),
+        ("overtaken_wait", "60"),
+        ("overtaken_limit", 0),
+        ("overtaken_limit", -5),
+        ("overtaken_limit", 10.0),
+        ("overtaken_limit", True),
+    ],
+)
+def test_a_window_or_cap_that_is_not_a_positive_finite_number_is_refused(
+    option: str, value: object
+) -> None:
+    with pytest.raises(ConfigurationError, match=f"StreamConfig.{option}"):
+        StreamConfig(**{option: value})  # type: ignore[arg-type]

@@ -44,6 +44,7 @@ from aries_async.streaming.protocol.market_subscription import (
     channel_of,
     looks_like_osi,
 )
+from aries_async.streaming.protocol.overtaken import LIMIT, WAIT
 from aries_async.streaming.protocol.subscriptions import (
     SymbolSubscriptions,
     says_already_subscribed,
@@ -226,8 +227,14 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
             can be tied by elimination (:meth:`hold`).
     """
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
-        super().__init__(clock)
+    def __init__(
+        self,
+        clock: Callable[[], float] | None = None,
+        *,
+        overtaken_wait: float = WAIT,
+        overtaken_limit: int = LIMIT,
+    ) -> None:
+        super().__init__(clock, overtaken_wait=overtaken_wait, overtaken_limit=overtaken_limit)
         self.untied = Untied()
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()

@@ -6,48 +6,96 @@ unsubscribe of the symbol, or of some of the channels it asked for, before that 
 ends the wait for what was dropped: the unsubscribe answered the user. The server may still
 answer the subscribe (it read it first). Its acknowledgement is nothing to act on, and its
 refusal of what was dropped refuses what the user no longer asks for: neither stream tells it
-as a server error. :class:`Overtaken` remembers such requests (by id, with their symbols and
-the channels of each they were overtaken of) so that their answers are known for what they
-are, by id or, from a server that puts no id on its errors, by the symbols and channels a
-refusal names (none of them still subscribed).
+as a server error. :class:`Overtaken` remembers such requests (by id, with their symbols, the
+channels of each they were overtaken of, and their place in the order the requests were sent)
+so that their answers are known for what they are (:meth:`Overtaken.refusal`):
 
-How long one is remembered: until its answer comes, the connection ends, or :data:`WAIT`
-seconds on the stream's clock have passed since it was overtaken. websocket.md guarantees
-nothing to bound it by: not that the server answers a subscribe an unsubscribe of its symbol
-followed (it may drop it unanswered), nor how soon, nor in what order, nor how many
-requests a socket may carry (section 6: limits UNKNOWN). Only time tells a late answer from
-none. A count alone (the rule before: 64, the older half forgotten past it) forgets the
-requests of a burst that the server answers in full (an unsubscribe of 40 chart symbols
-overtakes 80 requests) and tells their refusals as errors; a window forgets only what the
-server has left unanswered for a minute, however many requests were overtaken at once.
-:data:`LIMIT` still bounds the memory of a stream that overtakes requests faster than the
-window forgets them (the oldest go first); a refusal of a request forgotten is told as any.
+* A refusal is split by what it names (its symbols, its channels: none named is all of them):
+  the part about what a request was overtaken of answers that request and is not told; the
+  rest is told, as an error naming only the symbols and channels still subscribed (one error
+  per set of channels, when its symbols keep different ones), or not at all when nothing is
+  left. A refusal that answers no overtaken request is told as it came.
+* With an id, it is about that request only. One that names channels and no symbol refuses
+  those channels of every symbol of the request. websocket.md 2.6 documents neither field
+  (both are the simulator's), so a server may mean either this or "the whole request" by
+  such an error; this reading is the one that fits what it names (one refusing a whole
+  request has no channel to name), and it is how :meth:`.SymbolSubscriptions.reject` reads it
+  too. Under the other, the channels named are still refused and told for each symbol still
+  asked for, and what it did not name waits on for its answer: nothing the user asks for is
+  dropped untold either way.
+* Without one (a server that puts no id on its errors), each symbol (and channel) it names is
+  taken for the oldest request of it still unanswered, overtaken or awaiting its answer: the
+  answers of one socket come in the order of its requests as a rule, though the spec does not
+  promise it. So when a symbol is subscribed, unsubscribed and subscribed again before the
+  first subscribe was answered, the first refusal naming it answers the first request (not
+  told, nothing refused) and the next one the new request (told). Nothing tells that apart
+  from a server that leaves the first subscribe unanswered (no refusal, no acknowledgement)
+  and refuses the second: that refusal is then dropped for the first's, and the second
+  request awaits its answer until the connection ends. An error naming no symbol is not
+  tied here (see :mod:`.untied`).
+
+How long one is remembered: until its answer comes, the connection ends, or ``wait`` seconds
+on the stream's clock (:attr:`.StreamConfig.overtaken_wait`, :data:`WAIT` by default) have
+passed since it was overtaken. websocket.md guarantees nothing to bound it by: not that the
+server answers a subscribe an unsubscribe of its symbol followed (it may drop it unanswered),
+nor how soon, nor in what order, nor how many requests a socket may carry (section 6: limits
+UNKNOWN). Only time tells a late answer from none. A count alone (the rule before: 64, the
+older half forgotten past it) forgets the requests of a burst that the server answers in full
+(an unsubscribe of 40 chart symbols overtakes 80 requests) and tells their refusals as errors;
+a window forgets only what the server has left unanswered for a minute, however many requests
+were overtaken at once. ``limit`` (:attr:`.StreamConfig.overtaken_limit`, :data:`LIMIT` by
+default) still bounds the memory of a stream that overtakes requests faster than the window
+forgets them (the oldest go first); a refusal of a request forgotten is told as any.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping
+from typing import NamedTuple
+
+import attrs
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.market_subscription import error_channels, normalize_symbol
 
-__all__ = ["LIMIT", "WAIT", "Overtaken"]
+__all__ = ["LIMIT", "WAIT", "Overtaken", "Refusal"]
 
 WAIT = 60.0
-"""Seconds (the stream's monotonic clock) an overtaken request is remembered for: far beyond
-a subscribe's round trip; a server that takes longer has most likely dropped it."""
+"""Seconds (the stream's monotonic clock) an overtaken request is remembered for by default
+(:attr:`.StreamConfig.overtaken_wait`'s): far beyond a subscribe's round trip; a server that
+takes longer has most likely dropped it."""
 
 LIMIT = 4096
-"""How many overtaken requests are remembered at most (memory only: a burst this large within
-:data:`WAIT` is far beyond any the streams send)."""
+"""How many overtaken requests are remembered at most by default
+(:attr:`.StreamConfig.overtaken_limit`'s; memory only: a burst this large within :data:`WAIT`
+is far beyond any the streams send)."""
 
 # request id -> (kind: a charts payload.type, "" on the market socket; symbol -> the wire
-# channels it was overtaken of; when it was last overtaken), oldest first
-_Entry = tuple[str, dict[str, set[str]], float]
+# channels it was overtaken of; when it was last overtaken; its place in the order the
+# requests were sent), oldest overtaken first
+_Entry = tuple[str, dict[str, set[str]], float, int]
 
 Pending = Mapping[str, tuple[str, Mapping[str, Collection[str]]]]
 """The requests awaiting an answer: id -> (kind, symbol -> the wire channels of it it awaits
 an answer about)."""
+
+_Candidates = dict[str, tuple[int, Mapping[str, Collection[str]]]]
+"""The requests a refusal may answer: id -> (its place in the order sent, symbol -> the wire
+channels of it it awaits an answer about)."""
+
+_ALL = ""
+"""In a refusal's channels: none named (every channel of the request it is taken for)."""
+
+
+class Refusal(NamedTuple):
+    """What :meth:`Overtaken.refusal` made of a server's error."""
+
+    kind: str | None
+    """The kind of an overtaken request it answered (some of), None when it answered none."""
+    told: tuple[ServerErrorMessage, ...]
+    """What is left to tell (and to refuse): the error itself when it answered no overtaken
+    request, else errors naming only what is still subscribed, or nothing."""
 
 
 class Overtaken:
@@ -55,32 +103,47 @@ class Overtaken:
 
     Args:
         clock: the stream's monotonic clock (seconds).
+        wait: seconds on ``clock`` a request is remembered for after it was overtaken.
+        limit: how many requests are remembered at most (the oldest are forgotten first).
     """
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, clock: Callable[[], float], *, wait: float = WAIT, limit: int = LIMIT
+    ) -> None:
         self._clock = clock
+        self._wait = wait
+        self._limit = limit
         self._requests: dict[str, _Entry] = {}
+        self._sent = itertools.count()
+
+    def place(self) -> int:
+        """The place of a request sent now in the order the requests of the stream were sent
+        (what :meth:`add` and :meth:`refusal` take)."""
+        return next(self._sent)
 
     def __len__(self) -> int:
         return len(self._requests)
 
-    def add(self, request_id: str, kind: str, symbol: str, channels: Collection[str]) -> None:
+    def add(
+        self, request_id: str, kind: str, symbol: str, channels: Collection[str], order: int
+    ) -> None:
         """An unsubscribe of ``channels`` of ``symbol`` (the wire channels it asked for that
-        are no longer desired) overtook ``request_id`` (of ``kind``)."""
+        are no longer desired) overtook ``request_id`` (of ``kind``, the ``order``-th request
+        sent)."""
         now = self._clock()
         entry = self._requests.pop(request_id, None)
         symbols = entry[1] if entry is not None else {}
         symbols.setdefault(symbol, set()).update(channels)
-        self._requests[request_id] = (kind, symbols, now)  # the newest last
+        self._requests[request_id] = (kind, symbols, now, order)  # the newest last
         self._forget(now)
 
     def _forget(self, now: float) -> None:
-        """Forget the requests overtaken :data:`WAIT` seconds ago or more, and the oldest
-        beyond :data:`LIMIT`."""
+        """Forget the requests overtaken ``wait`` seconds ago or more, and the oldest beyond
+        ``limit``."""
         requests = self._requests
         while requests:
             oldest = next(iter(requests))
-            if len(requests) <= LIMIT and now - requests[oldest][2] < WAIT:
+            if len(requests) <= self._limit and now - requests[oldest][2] < self._wait:
                 return
             del requests[oldest]
 
@@ -95,66 +158,105 @@ class Overtaken:
         self,
         error: ServerErrorMessage,
         pending: Pending,
+        order: Mapping[str, int],
         subscribed: Callable[[str], Collection[str]],
-    ) -> str | None:
-        """Whether ``error`` refuses only overtaken requests (which are then forgotten): the
-        kind of the one it answers, else None (nothing is forgotten).
+    ) -> Refusal:
+        """Split ``error`` into what answers overtaken requests (they await no answer about
+        it any more) and what is left to tell (see the module docstring).
 
-        With an id: the request's, when it was overtaken of all the symbols the error
-        names (any of them, when it names none) and awaits no answer about them, or only
-        about channels the error does not name while it names some it was overtaken of
-        (one unsubscribed channel of a symbol whose other channels are still asked for).
-        Without one: a refusal that names symbols, none of them subscribed (or, when it
-        names channels, none of those subscribed for them), each the symbol of a request
-        overtaken (of a channel the error names, when it names any): the oldest such
-        request of each is answered. ``pending``: the requests awaiting an answer;
-        ``subscribed``: the wire channels subscribed for a symbol."""
+        Args:
+            error: the server's error.
+            pending: the requests awaiting an answer.
+            order: the place of each of those in the order the requests were sent.
+            subscribed: the wire channels subscribed for a symbol now.
+        """
         self._forget(self._clock())
-        named = {normalize_symbol(s) for s in error.symbols or () if s.strip()}
-        which = error_channels(error.channels)
-        if error.request_id is not None:
-            return self._by_id(error.request_id, named, which, pending)
-        if not named or any(_asked(subscribed(s), (), which) for s in named):
-            return None
-        return self._unnamed(named, which)
+        named = [normalize_symbol(s) for s in error.symbols or () if s.strip()]
+        which = error_channels(error.channels) or {_ALL}
+        request_id = error.request_id
+        if request_id is not None:
+            entry = self._requests.get(request_id)
+            if entry is None:
+                return Refusal(None, (error,))
+            awaited = pending.get(request_id)
+            left = awaited[1] if awaited is not None else {}
+            # No symbol named: each of the request's (the channels named of each).
+            scope = named or sorted(entry[1].keys() | left.keys())
+            candidates: _Candidates = {request_id: (entry[3], left)}
+        else:
+            if not named:
+                return Refusal(None, (error,))  # tied to a request elsewhere (untied.py)
+            scope = named
+            candidates = {rid: (order[rid], pending[rid][1]) for rid in pending if rid in order}
+            for rid, (_, _, _, place) in self._requests.items():
+                candidates.setdefault(rid, (place, {}))
+        kind: str | None = None
+        kept: dict[str, frozenset[str] | None] = {}  # symbol -> the channels left to tell
+        for symbol in dict.fromkeys(scope):
+            answered, kept[symbol] = self._split(symbol, which, candidates, subscribed)
+            kind = answered if answered is not None else kind
+        if kind is None:
+            return Refusal(None, (error,))
+        return Refusal(kind, _narrowed(error, kept))
 
-    def _by_id(
-        self, request_id: str, named: set[str], which: set[str], pending: Pending
-    ) -> str | None:
-        """:meth:`refusal` of an error with an id naming ``named`` (and ``which``)."""
-        entry = self._requests.get(request_id)
-        awaited = pending.get(request_id)
-        if entry is None:
-            return None
-        if awaited is not None and not named:
-            del self._requests[request_id]  # it answers the request: what it was overtaken
-            return None  # of too
-        gone = entry[1]
-        left: Mapping[str, Collection[str]] = awaited[1] if awaited is not None else {}
-        if not named <= gone.keys() or any(_asked(left.get(s, ()), gone[s], which) for s in named):
-            return None
-        for symbol in named:
-            _answer(gone, symbol, which if left.get(symbol) else ())
-        if not named or not gone or awaited is None:
+    def _split(
+        self,
+        symbol: str,
+        which: set[str],
+        candidates: _Candidates,
+        subscribed: Callable[[str], Collection[str]],
+    ) -> tuple[str | None, frozenset[str] | None]:
+        """:meth:`refusal` of the channels ``which`` of ``symbol``: the kind of an overtaken
+        request that part answered (None: none), and the channels left to tell (None: all
+        the error names, when it answered none; else those awaited by the requests it is
+        taken for, and those it names of no request that are still subscribed)."""
+        kind: str | None = None
+        asked: set[str] = set()
+        loose: set[str] = set()  # named, of no request awaiting an answer
+        for channel in which:
+            request = self._oldest(symbol, channel, candidates)
+            if request is None:
+                loose.add(channel)
+                continue
+            entry = self._requests.get(request)
+            gone = entry[1].get(symbol, set()) if entry is not None else set()
+            left = candidates[request][1].get(symbol, ())
+            if channel == _ALL:
+                dropped, asked = set(gone), asked | set(left)
+            elif channel in gone:
+                dropped = {channel}
+            else:
+                dropped, asked = set(), asked | {channel}
+            if dropped:
+                kind = self._answer(request, symbol, dropped)
+        if kind is None:
+            return None, None
+        return kind, frozenset(asked | (loose & set(subscribed(symbol))))
+
+    def _oldest(self, symbol: str, channel: str, candidates: _Candidates) -> str | None:
+        """The oldest of ``candidates`` (id -> its place in the order sent, what it awaits)
+        that asked for ``channel`` of ``symbol`` (any, ``_ALL``) and awaits an answer about
+        it, overtaken of it or not."""
+        found: tuple[int, str] | None = None
+        for request_id, (place, left) in candidates.items():
+            entry = self._requests.get(request_id)
+            gone = entry[1].get(symbol, ()) if entry is not None else ()
+            asked = left.get(symbol, ())
+            fits = bool(gone or asked) if channel == _ALL else channel in gone or channel in asked
+            if fits and (found is None or place < found[0]):
+                found = (place, request_id)
+        return None if found is None else found[1]
+
+    def _answer(self, request_id: str, symbol: str, channels: set[str]) -> str:
+        """A refusal answered ``channels`` of ``symbol`` that ``request_id`` was overtaken of:
+        it awaits no answer about them (one awaiting none is forgotten). Returns its kind."""
+        kind, symbols, _, _ = self._requests[request_id]
+        gone = symbols[symbol]
+        gone -= channels
+        if not gone:
+            del symbols[symbol]
+        if not symbols:
             del self._requests[request_id]
-        return entry[0]
-
-    def _unnamed(self, named: set[str], channels: set[str]) -> str | None:
-        """:meth:`refusal` of an error without an id naming ``named`` (and ``channels``)."""
-        found: dict[str, str] = {}  # symbol -> the oldest overtaken request of it that fits
-        for request_id, (kind, symbols, _) in self._requests.items():
-            for symbol in named & symbols.keys():
-                of = {kind} if kind else symbols[symbol]  # the channels it was overtaken of
-                if (not channels or channels & of) and symbol not in found:
-                    found[symbol] = request_id
-        if len(found) < len(named):
-            return None
-        kind = ""
-        for symbol, request_id in found.items():
-            kind, symbols, _ = self._requests[request_id]
-            _answer(symbols, symbol, () if kind else channels)
-            if not symbols:
-                del self._requests[request_id]
         return kind
 
     def clear(self) -> None:
@@ -162,21 +264,18 @@ class Overtaken:
         self._requests.clear()
 
 
-def _asked(left: Collection[str], gone: Collection[str], which: Collection[str]) -> bool:
-    """Whether a refusal of the channels ``which`` (none named: any) may refuse a channel of
-    a symbol still asked for: the channels ``left`` of it (awaited, subscribed), when the
-    request it answers was overtaken of ``gone`` of them (a refusal that names none of those
-    is taken for one of what is asked, as :meth:`.SymbolSubscriptions.reject` takes it)."""
-    if not left:
-        return False
-    return not which or any(c in left for c in which) or (bool(gone) and not set(which) & set(gone))
-
-
-def _answer(symbols: dict[str, set[str]], symbol: str, which: Collection[str]) -> None:
-    """A refusal of ``which`` (none named: all) answered the request overtaken of
-    ``symbols``' channels about ``symbol``: it awaits no answer about those any more."""
-    gone = symbols.get(symbol)
-    if gone is not None:
-        gone.difference_update(which)
-        if not which or not gone:
-            del symbols[symbol]
+def _narrowed(
+    error: ServerErrorMessage, kept: Mapping[str, frozenset[str] | None]
+) -> tuple[ServerErrorMessage, ...]:
+    """``error`` naming only ``kept`` (symbol -> the channels left to tell of it; None: as
+    the error names them): one error per set of channels, none when nothing is left."""
+    groups: dict[tuple[str, ...] | None, list[str]] = {}
+    for symbol, channels in kept.items():
+        if channels is None:
+            groups.setdefault(None, []).append(symbol)
+        elif channels:
+            groups.setdefault(tuple(sorted(channels)), []).append(symbol)
+    return tuple(
+        attrs.evolve(error, symbols=tuple(symbols), channels=error.channels if key is None else key)
+        for key, symbols in groups.items()
+    )

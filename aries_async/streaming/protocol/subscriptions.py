@@ -20,7 +20,7 @@ from aries_async.streaming.protocol.market_subscription import (
     normalize_symbol,
     says_already_subscribed,
 )
-from aries_async.streaming.protocol.overtaken import Overtaken
+from aries_async.streaming.protocol.overtaken import LIMIT, WAIT, Overtaken, Refusal
 from aries_async.streaming.protocol.subscription_views import SubscriptionViews
 
 __all__ = [
@@ -65,12 +65,26 @@ class SymbolSubscriptions(SubscriptionViews[S]):
     (:meth:`overtaken_refusal`, :mod:`.overtaken`).
     A refusal that names some of a request's symbols, or some channels, answers for those
     only: the request waits on for the rest.
+
+    Args:
+        clock: the stream's monotonic clock (``time.monotonic`` when None).
+        overtaken_wait, overtaken_limit: how long, and how many, the requests an unsubscribe
+            overtook are remembered (:class:`.Overtaken`'s ``wait`` and ``limit``: the
+            stream's :class:`~aries_async.streaming.config.StreamConfig` options).
     """
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] | None = None,
+        *,
+        overtaken_wait: float = WAIT,
+        overtaken_limit: int = LIMIT,
+    ) -> None:
         self.desired: dict[str, S] = {}
         # the requests an unsubscribe overtook, on the stream's monotonic clock
-        self._overtaken = Overtaken(clock or time.monotonic)
+        self._overtaken = Overtaken(
+            clock or time.monotonic, wait=overtaken_wait, limit=overtaken_limit
+        )
         # symbol -> the wire channels acknowledged on this connection
         self._acked: dict[str, set[str]] = {}
         # desired symbol -> refused wire channel -> the server's reason (the latest last)
@@ -78,6 +92,9 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         # request id -> (kind, symbol -> the wire channels it still awaits an answer about,
         # for the symbols it is still the latest request of, in order)
         self._pending: dict[str, tuple[str, dict[str, set[str]]]] = {}
+        # request id in _pending -> its place in the order the requests were sent (which of
+        # several a refusal without an id is taken for: Overtaken.refusal)
+        self._order: dict[str, int] = {}
         # symbol -> kind -> id of its latest request awaiting an answer
         self._latest: dict[str, dict[str, str]] = {}
         # the ids in _pending of the requests that replay the subscriptions
@@ -125,6 +142,7 @@ class SymbolSubscriptions(SubscriptionViews[S]):
             latest[kind] = request_id
         if carried:
             self._pending[request_id] = (kind, carried)
+            self._order[request_id] = self._overtaken.place()
             if replay:
                 self._replays.add(request_id)
 
@@ -142,12 +160,14 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         del symbols[symbol]
         if not symbols:
             del self._pending[request_id]
+            del self._order[request_id]
             self._replays.discard(request_id)
 
     def _answered(self, request_id: str | None) -> tuple[str | None, dict[str, set[str]]]:
         """Forget an answered request: its kind (None when it was not ours) and what it still
         awaited an answer about (symbol -> wire channels)."""
         entry = self._pending.pop(request_id or "", None)
+        self._order.pop(request_id or "", None)
         if entry is None:
             return None, {}
         self._replays.discard(request_id or "")
@@ -333,7 +353,7 @@ class SymbolSubscriptions(SubscriptionViews[S]):
                 if not gone:
                     continue
                 found = True
-                self._overtaken.add(request_id, kind, symbol, gone)
+                self._overtaken.add(request_id, kind, symbol, gone, self._order[request_id])
                 awaited -= gone
                 if not awaited:
                     del requests[kind]
@@ -347,16 +367,19 @@ class SymbolSubscriptions(SubscriptionViews[S]):
         connection (its answer, now come, is then forgotten), else None."""
         return self._overtaken.answered(request_id)
 
-    def overtaken_refusal(self, error: ServerErrorMessage) -> str | None:
-        """Whether ``error`` refuses only requests an unsubscribe overtook (by its id, or by
-        the symbols it names, none subscribed: :meth:`.Overtaken.refusal`): their kind (a
-        charts ``payload.type``, ``""`` on the market socket), else None."""
-        return self._overtaken.refusal(error, self._pending, self.wire_channels)
+    def overtaken_refusal(self, error: ServerErrorMessage) -> Refusal:
+        """``error`` split into what answers requests an unsubscribe overtook (by its id, or
+        by the symbols and channels it names: :meth:`.Overtaken.refusal`), whose kind (a
+        charts ``payload.type``, ``""`` on the market socket; None when it answers none) it
+        returns, and what is left to tell of it (``error`` itself when it answers none; else
+        naming only what is still subscribed; nothing when no such part is left)."""
+        return self._overtaken.refusal(error, self._pending, self._order, self.wire_channels)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
         self._acked.clear()
         self._pending.clear()
+        self._order.clear()
         self._latest.clear()
         self._replays.clear()
         self._replaced.clear()
