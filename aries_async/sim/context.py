@@ -148,8 +148,6 @@ class SimContext:
         requests: request counts by ``(METHOD, concrete path)``, also read by
             ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``): one
             entry per request (:class:`~aries_async.sim.request_counts.RequestCounts`).
-        route_counts: request counts keyed by ``(METHOD, route template)`` only (the path
-            when unrouted), for the run's summary.
         status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
@@ -170,7 +168,6 @@ class SimContext:
     faults: Faults
     settings: SimSettings
     requests: RequestCounts = attrs.Factory(RequestCounts)
-    route_counts: Counter[tuple[str, str]] = attrs.Factory(Counter)
     status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
@@ -184,6 +181,13 @@ class SimContext:
         # A price set for a test moves the market as it stands at the clock: the days the
         # books have not started yet, the orders whose sessions have ended, first.
         self.feed.catch_up = self.tick
+
+    @property
+    def route_counts(self) -> Counter[tuple[str, str]]:
+        """Every request since the start by ``(METHOD, route template)`` (the path when
+        unrouted): :attr:`requests`' :attr:`~aries_async.sim.request_counts.RequestCounts.
+        all_routes`, the one tally by route, which its ``clear()`` leaves."""
+        return self.requests.all_routes
 
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
         """Validate a raw access token that a websocket's ``POST /auth`` presented (counted in
