@@ -152,8 +152,9 @@ class Item:
 
     @property
     def volume(self) -> int:
-        """The shares (contracts) traded in the item's period."""
-        return int(self.between("vol", 2e5, 4e7))
+        """The shares (contracts: a busy one's day, not a large cap's) traded in its period."""
+        low, high = (2e5, 4e7) if self.option is None else (10, 20_000)
+        return int(self.between("vol", low, high))
 
 
 class Answer:
