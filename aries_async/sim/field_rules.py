@@ -62,7 +62,14 @@ from aries_async.sim.field_values import (
     typical,
     underlying,
 )
-from aries_async.sim.prediction_events import category_levels
+from aries_async.sim.prediction_events import (
+    OUTCOMES,
+    PRICE_SCALE,
+    category_levels,
+    evaluation_type,
+    strike_unit,
+    time_specifier,
+)
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for", "text_time"]
@@ -129,6 +136,14 @@ RULES: tuple[_Row, ...] = (
     (r"^(bullCase|bearCase)$", "", ("string",), lambda name, kind: thesis(name == "bullCase")),
     (r"^categoryLevels$", "", ("string",),
      _r(lambda a, it: category_levels(it.symbol)[it.index])),
+    # prediction events and contracts (prediction_events: what the tickers say)
+    (r"^timeSpecifier$", "", ("string",),
+     _r(lambda a, it: time_specifier(it.symbol) or it.when.strftime("%Y.%m.%d"))),
+    (r"^symbolSubTypes$", "", ("string",),
+     _r(lambda a, it: OUTCOMES[it.index] if it.index < len(OUTCOMES) else OMIT)),
+    (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
+    (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
+    (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
