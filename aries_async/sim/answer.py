@@ -42,7 +42,7 @@ from aries_async.sim.option_model import (
     strikes,
 )
 from aries_async.sim.prediction_events import category_levels
-from aries_async.sim.rankings import market, measure, underlyings
+from aries_async.sim.rankings import market, rank, underlyings
 from aries_async.sim.walk import round_price, stable_seed
 
 __all__ = ["CONTRACTS", "NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
@@ -152,8 +152,9 @@ class Item:
 
     @property
     def volume(self) -> int:
-        """The shares (contracts) traded in the item's period."""
-        return int(self.between("vol", 2e5, 4e7))
+        """The shares (contracts: a busy one's day, not a large cap's) traded in its period."""
+        low, high = (2e5, 4e7) if self.option is None else (10, 20_000)
+        return int(self.between("vol", low, high))
 
 
 class Answer:
@@ -206,9 +207,13 @@ class Answer:
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         if self.ranked:  # a top list ranks each ticker (contract) of its market once
             self.total = len(self.chain) or len(self.symbols)
+        self._spread = self.total if self.ranked else 0  # a row's time: by the market ranked
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
-        self._ranking = self._rank() if self.ranked else None
+        self._ranking: Sequence[int] | None = None
+        if self.ranked:  # one ranking a market state (the chain's expiries: a day)
+            what = (self.seed, self.total, self.now.astimezone(NEW_YORK).date())
+            self._ranking = ctx.rankings.order(ctx.feed.state(), what, self._rank)
 
     # -- the Walk protocol --------------------------------------------------------------------
 
@@ -277,16 +282,14 @@ class Answer:
             if self._ranking is None:
                 found = self._item(index)
             else:  # the item ranked there: its draws are its own, its index the rank
-                found = attrs.evolve(self._ranking[index], index=index)
+                found = attrs.evolve(self._item(self._ranking[index]), index=index)
             self._items[index] = found
         return found
 
-    def _rank(self) -> list[Item]:
-        """The collection of a top list sorted by its measure, on the values its rows show."""
-        key = measure(self.op["path"])
-        pool = [self._item(i) for i in range(self.total)]
-        ranked = sorted(range(len(pool)), key=lambda i: (*key(*_shown(pool[i])), i))
-        return [pool[i] for i in ranked]
+    def _rank(self) -> list[int]:
+        """The positions of a top list's collection sorted by its measure, on the values its
+        rows show."""
+        return rank(self.op["path"], [_shown(self._item(i)) for i in range(self.total)])
 
     def _item(self, index: int, *, root: bool = False) -> Item:
         option = self.chain[index % len(self.chain)] if self.chain else None
@@ -296,7 +299,7 @@ class Answer:
             # contract once, with room between two rounds for an event's nested contracts.
             symbol = _shifted(symbol, index // len(self.symbols) * NESTED_ITEMS)
         start, end = self.window
-        position = (index + 0.5) / max(self.total, 1)
+        position = (index + 0.5) / max(self._spread or self.total, 1)
         if self.descending:
             position = 1 - position
         when = end if root else start + (end - start) * position

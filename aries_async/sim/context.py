@@ -38,6 +38,7 @@ import orjson
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
+from aries_async.sim.rankings import Rankings
 from aries_async.sim.request_counts import RequestCounts
 from aries_async.sim.sessions import is_trading_day, session_name
 from aries_async.sim.state import State
@@ -148,8 +149,8 @@ class SimContext:
         requests: request counts by ``(METHOD, concrete path)``, also read by
             ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``): one
             entry per request (:class:`~aries_async.sim.request_counts.RequestCounts`).
-        route_counts: request counts keyed by ``(METHOD, route template)`` only (the path
-            when unrouted), for the run's summary.
+        rankings: the top lists' orders at the market's latest state, each worked out once
+            (:class:`~aries_async.sim.rankings.Rankings`).
         status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
@@ -170,7 +171,7 @@ class SimContext:
     faults: Faults
     settings: SimSettings
     requests: RequestCounts = attrs.Factory(RequestCounts)
-    route_counts: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    rankings: Rankings = attrs.Factory(Rankings)
     status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
@@ -184,6 +185,13 @@ class SimContext:
         # A price set for a test moves the market as it stands at the clock: the days the
         # books have not started yet, the orders whose sessions have ended, first.
         self.feed.catch_up = self.tick
+
+    @property
+    def route_counts(self) -> Counter[tuple[str, str]]:
+        """Every request since the start by ``(METHOD, route template)`` (the path when
+        unrouted): :attr:`requests`' :attr:`~aries_async.sim.request_counts.RequestCounts.
+        all_routes`, the one tally by route, which its ``clear()`` leaves."""
+        return self.requests.all_routes
 
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
         """Validate a raw access token that a websocket's ``POST /auth`` presented (counted in

@@ -92,6 +92,8 @@ class Feed:
             clock: :meth:`advance_to` on a bare feed; a simulator's tick in a simulator
             (:meth:`~aries_async.sim.context.SimContext.tick`, which also starts the trading
             days on the books and expires the orders the clock has ended).
+        moves: how often prices moved other than by the clock alone (a watched symbol's
+            step, a price set, a symbol no longer watched catching up): see :meth:`state`.
     """
 
     def __init__(
@@ -114,6 +116,12 @@ class Feed:
         self._watch: dict[str, int] = {}
         self._listeners: list[Callable[[QuoteSnapshot], None]] = []
         self.catch_up: Callable[[], object] = self.advance_to
+        self.moves = 0
+
+    def state(self) -> tuple[int, int]:
+        """Where the market stands: the clock's step of the walk, and :attr:`moves`. Prices
+        read at the same state are the same (an unwatched symbol walks with the clock)."""
+        return int((self.clock.now() - self.t0) // self.step_seconds), self.moves
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -176,6 +184,7 @@ class Feed:
         left = self._watch[info.symbol] - 1
         if left <= 0:
             del self._watch[info.symbol]
+            self.moves += 1  # it walks with the clock again: its next read catches up
         else:
             self._watch[info.symbol] = left
 
@@ -221,6 +230,7 @@ class Feed:
             for walker in due:
                 walker.step()
                 count += 1
+                self.moves += 1
                 snap = walker.snapshot()
                 for listener in list(self._listeners):
                     listener(snap)
@@ -263,6 +273,7 @@ class Feed:
         self.catch_up()  # a watched one: its listeners see the steps before the move
         walker = self._walker(symbol)
         walker.jump(float(price))
+        self.moves += 1
         snap = walker.snapshot()
         if walker.info.symbol in self._watch:
             for listener in list(self._listeners):

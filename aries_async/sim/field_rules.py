@@ -33,6 +33,7 @@ from aries_async.sim.field_values import (
     SECTORS,
     TEXT_FIELDS,
     WORDS,
+    asset_class,
     break_even,
     change,
     change_percent,
@@ -43,12 +44,12 @@ from aries_async.sim.field_values import (
     greek,
     hashed_digits,
     headline,
+    instrument_type,
     is_etf,
     osi_or_symbol,
     pick,
     price,
     put_call,
-    screener_type,
     shares,
     stable_id,
     stable_int_id,
@@ -61,7 +62,14 @@ from aries_async.sim.field_values import (
     typical,
     underlying,
 )
-from aries_async.sim.prediction_events import category_levels
+from aries_async.sim.prediction_events import (
+    OUTCOMES,
+    PRICE_SCALE,
+    category_levels,
+    evaluation_type,
+    strike_unit,
+    time_specifier,
+)
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for", "text_time"]
@@ -128,6 +136,14 @@ RULES: tuple[_Row, ...] = (
     (r"^(bullCase|bearCase)$", "", ("string",), lambda name, kind: thesis(name == "bullCase")),
     (r"^categoryLevels$", "", ("string",),
      _r(lambda a, it: category_levels(it.symbol)[it.index])),
+    # prediction events and contracts (prediction_events: what the tickers say)
+    (r"^timeSpecifier$", "", ("string",),
+     _r(lambda a, it: time_specifier(it.symbol) or it.when.strftime("%Y.%m.%d"))),
+    (r"^symbolSubTypes$", "", ("string",),
+     _r(lambda a, it: OUTCOMES[it.index] if it.index < len(OUTCOMES) else OMIT)),
+    (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
+    (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
+    (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
@@ -135,8 +151,11 @@ RULES: tuple[_Row, ...] = (
     # a row of an option top list is a contract (its underlying is underlyingSymbol)
     (r"^symbol$", "", ("string",),
      _r(lambda a, it: it.option.osi if it.option is not None and a.ranked else it.symbol)),
-    (r"^type$", "", ("string",),
-     _r(lambda a, it: screener_type(a, it) if it.option is not None and a.ranked else None)),
+    # an unusual option trade's classification; a snapshot's asset class; an instrument's
+    (r"^type$", r"^trades$", ("string",),
+     _r(lambda a, it: ("block", "sweep", "split")[int(it.unit("type") * 3)])),
+    (r"^type$", r"^results$", ("string",), _r(asset_class)),
+    (r"^type$", "", ("string",), _r(instrument_type)),
     (r"^T$|^(?i:symbol|underlyingSymbol|targetTicker|acquirerTicker|fromSymbol|"
      r"historicalDataSymbol|searchKey|composite_ticker|identifier|underlying)$", "", ("string",),
      _r(lambda a, it: it.symbol)),

@@ -310,6 +310,26 @@ def screener_type(a: Answer, it: Item) -> str:
     return "P" if put else "c"
 
 
+def instrument_type(a: Answer, it: Item) -> str | None:
+    """A row's ``type``: an option top list's contract right (:func:`screener_type`), else the
+    class of its instrument in the symbol table, ``stock``, ``etf`` or ``index``
+    (finance-dev's ``SymbolDetails.type``: "Instrument class"); None for another option or
+    a symbol outside the table."""
+    if it.option is not None:
+        return screener_type(a, it) if a.ranked else None
+    info = a.ctx.feed.symbols.get(it.symbol)
+    return info.kind if info is not None else None
+
+
+def asset_class(a: Answer, it: Item) -> str:
+    """A snapshot's ``type``: its asset class as the request's ``type`` names them
+    (``stocks``, ``options``, ``indices``; finance-dev's ``UnifiedSnapshot`` item)."""
+    info = a.ctx.feed.symbols.get(it.symbol)
+    if it.option is not None:
+        return "options"
+    return "indices" if info is not None and info.kind == "index" else "stocks"
+
+
 def headline(a: Answer, it: Item) -> str:
     """A news-like title naming the company."""
     return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"

@@ -1,7 +1,7 @@
 """The simulator's HTTP middlewares, outermost first.
 
-1. counting (``ctx.requests``, once per request; ``ctx.route_counts``; the answers by status in
-   ``ctx.status_counts``), the journal of requests as received (``ctx.journal``; no
+1. counting (``ctx.requests``, once per request, by path and by route; the answers by status
+   in ``ctx.status_counts``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``), JSON 404/405 envelopes,
    and the catch-up of orders whose session has ended (``ctx.catch_up()``);
 2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``,
@@ -71,7 +71,6 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
     request[REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
     template = route_template(request)
     ctx.requests.count(request.method, request.path, template)
-    ctx.route_counts[(request.method, template)] += 1
     secret = is_oauth_path(request.path)
     body = await request.read() if request.can_read_body and not secret else b""
     ctx.journal.append(

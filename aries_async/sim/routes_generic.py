@@ -52,6 +52,7 @@ from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.option_quotes import contract_unknown
 from aries_async.sim.page_tokens import offset_of, token_of
 from aries_async.sim.patterns import fill_points
+from aries_async.sim.prediction_events import category_tree
 from aries_async.sim.responses import (
     Handler,
     context_of,
@@ -273,6 +274,8 @@ def _handler(op_id: str) -> Handler:
         body = _generator(op["id"])(answer, answer.root, 0)
         if op["id"] == "getTechnicalPatterns":  # prices tied together, as a trade reads them
             fill_points(answer, body, ctx.faults.pattern_prices_in_cents)
+        if op["id"] == "listCategories":  # one tree of the series' paths, not a nesting of rows
+            body["data"]["categories"] = category_tree()
         if ctx.faults.unknown_fields:
             body = with_unknown_fields(body)
         return json_response(body, op["response"]["status"])

@@ -46,12 +46,13 @@ class SimSummary:
     @classmethod
     def of(cls, ctx: SimContext) -> SimSummary:
         """The counts of ``ctx`` now."""
+        counted = ctx.requests.all_routes  # since the start: sim.requests.clear() leaves it
         routes = sorted(
-            ((f"{method} {route}", count) for (method, route), count in ctx.route_counts.items()),
+            ((f"{method} {route}", count) for (method, route), count in counted.items()),
             key=lambda item: (-item[1], item[0]),
         )
         return cls(
-            requests=sum(ctx.route_counts.values()),
+            requests=sum(counted.values()),
             token_requests=ctx.token_requests,
             routes=dict(routes),
             statuses=dict(sorted(ctx.status_counts.items())),
