@@ -166,6 +166,8 @@ class Operations(Resource):
                 request = attrs.evolve(first, query={**first.query, cont_wire: str(current)})
             page = await self._send(steps, request, url)
             items = _read(page, paging["items"], field_name) or []
+            if paging.get("backwards"):  # older pages follow: newest first throughout
+                items = items[::-1]
             sent = _read(page, paging["next"], field_name) if "next" in paging else None
             after = following(
                 style,
