@@ -52,10 +52,11 @@ def _camel(name: str) -> str:
 
 BASES = {
     "TickChartBars": "aries_async.models._tick_rows.TickRows",
+    "OptionsScreenerItem": "aries_async.models._option_rights.OptionRight",
 }
 """Schema name -> the hand-written class its generated model takes as its base (``module.Class``):
-what a model reads beyond its wire fields (a tick page's ``bars``), written once by hand while
-the fields stay the description's. Such a base has
+what a model reads beyond its wire fields (a tick page's ``bars``, an option row's
+``put_call``), written once by hand while the fields stay the description's. Such a base has
 no fields and no slots of its own."""
 
 
