@@ -116,10 +116,10 @@ COVERED_BY = {
 #
 # The tick history pages too (conventions.md section 11, style 3; rest.md 9b): its ``nextTo``
 # goes back as ``cursor`` for the older ticks, and is absent when there are none. Its page is
-# columns, not a list of objects: the items are the page's ``bars`` (a property of the model,
-# ``item`` names their class), and the pages go back in time (``backwards``: each page's items
-# are handed out newest first, so that the whole walk is newest first). ``size``: the page
-# size the request asks for.
+# columns, not a list of objects: ``items`` is the column of the ticks' times, one a tick, and
+# ``rows`` what is handed out for them, the page model's ``bars`` (a property; ``item`` names
+# their class). The pages go back in time (``backwards``: each page's rows are handed out
+# newest first, so that the whole walk is newest first). ``size``: the page size asked for.
 PAGINATION: dict[str, dict[str, Any]] = {
     "listPredictionOrders": {
         "style": "next_page",
@@ -129,7 +129,8 @@ PAGINATION: dict[str, dict[str, Any]] = {
     },
     "getTickHistory": {
         "style": "next_page",
-        "items": "bars",
+        "items": "t",
+        "rows": "bars",
         "item": "aries_async.models.market.Bar",
         "backwards": True,
         "next": "nextTo",

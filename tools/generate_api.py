@@ -233,8 +233,8 @@ def _result(op: dict[str, Any], types: Types) -> tuple[str, str]:
 
 def _items(op: dict[str, Any], types: Types) -> str:
     """The annotation of one item of a paginated operation's pages: the class the description
-    names (``item``, a hand-written one read from the page: the tick history's bars), else the
-    model of the list at the ``items`` path."""
+    names (``item``, a hand-written one its page model reads, ``rows``: the tick history's
+    bars), else the model of the list at the ``items`` path."""
     if "item" in op["pagination"]:
         return str(op["pagination"]["item"]).rsplit(".", 1)[1]
     page_schema = types._flat(op["response"]["schema"])[0][0]
@@ -358,7 +358,7 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
         )
         if paging.get("backwards"):  # each page is older than the one before it
             returned += (
-                f" (the page's ``{paging['items']}``), newest first: each page's from its last, "
+                f" (the page's ``{paging['rows']}``), newest first: each page's from its last, "
                 "then the older page's"
             )
         returns = f"Paged[{returns}, {item}]"
