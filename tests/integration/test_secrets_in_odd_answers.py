@@ -1,10 +1,13 @@
-"""No secret reaches an exception or a log line when a token answer is not as documented.
+"""No secret reaches an exception or a log line when an answer is not as documented.
 
 A token answer holds the tokens, and a grant is sent with the client secret: a server that
 words its grant wrongly (a token where a lifetime or a type goes, a token that is a number)
-must get an error or a warning that names the field and its type, never the value (found
-defects: the lifetime warning and the ``token_type`` error quoted the value, a ``scope``
-holding the token became the token's scopes, a ``refresh_token`` object was kept as text).
+must get an error or a warning that names the field and its type, never the value. Any other
+answer is read for a request that carried the access token: one that quotes it where the model
+wants something else (a server echoing what it was sent) must get an error, and warnings, that
+name the field without the token, whole or in part (found defects: the lifetime warning and
+the ``token_type`` error quoted the value, a ``scope`` holding the token became the token's
+scopes, and the structuring errors and the lenient fields' warnings quoted the token).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import orjson
 import pytest
 
 from aries_async import AriesClient
-from aries_async.errors import AuthError
+from aries_async.errors import AuthError, ResponseFormatError
 from aries_async.sim import Simulator
 from aries_async.testing import shows_secret
+
+USER = "GET /v1/users/me"
+TOP = "GET /v1/options/stocks/top-gainers"
 
 
 def _texts(exc: BaseException | None, records: list[logging.LogRecord]) -> list[str]:
@@ -139,3 +145,46 @@ async def test_a_refresh_token_that_is_no_text_is_not_kept(
     texts = _texts(None, caplog.records)
     assert any("refresh_token" in text and "dict" in text for text in texts), texts
     _assert_secret_free(texts, [grant["access_token"], sim.client_secret])
+
+
+def _token_in(shape: str, token: str) -> bytes:
+    bodies: dict[str, Any] = {
+        "id": {"id": token, "email": "a@b.c"},
+        "time": {"id": 1, "created_at": f"Bearer {token}"},
+        "nested": {"id": 1, "account_application": token},
+        "bare": token,
+        "list": [token],
+    }
+    return orjson.dumps(bodies[shape])
+
+
+@pytest.mark.parametrize("shape", ["id", "time", "nested", "bare", "list"])
+async def test_a_user_answer_quoting_the_token_gives_an_error_without_it(
+    sim: Simulator, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    token = sim.issue_token()
+    sim.faults.answer_body[USER] = _token_in(shape, token.access_token)
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    async with AriesClient(sim.client_config(), token=token) as client:
+        with pytest.raises(ResponseFormatError, match="user") as raised:
+            await client.users.me()
+    assert "[redacted]" in str(raised.value)  # the field is still named, its value not
+    _assert_secret_free(_texts(raised.value, caplog.records), [token.access_token])
+    assert raised.value.body is None or not shows_secret(
+        raised.value.body.decode(), token.access_token
+    )
+
+
+async def test_a_lenient_field_quoting_the_token_is_logged_without_it(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = sim.issue_token()
+    row = {"symbol": "AAPL260116C00150000", "expiry": token.access_token, "type": "c"}
+    sim.faults.answer_body[TOP] = orjson.dumps([row])
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    async with AriesClient(sim.client_config(), token=token) as client:
+        rows = await client.analytics.stocks_top_gainers()
+    assert rows[0].expiry is None  # read as none, with a warning
+    warned = [r.getMessage() for r in caplog.records if "expiry" in r.getMessage()]
+    assert warned and "[redacted]" in warned[0], warned
+    _assert_secret_free(_texts(None, caplog.records), [token.access_token])
