@@ -5,9 +5,11 @@ words its grant wrongly (a token where a lifetime or a type goes, a token that i
 must get an error or a warning that names the field and its type, never the value. Any other
 answer is read for a request that carried the access token: one that quotes it where the model
 wants something else (a server echoing what it was sent) must get an error, and warnings, that
-name the field without the token, whole or in part (found defects: the lifetime warning and
-the ``token_type`` error quoted the value, a ``scope`` holding the token became the token's
-scopes, and the structuring errors and the lenient fields' warnings quoted the token).
+name the field without the token, whole or in part; so must a stream line quoting the token
+the stream authenticated with (found defects: the lifetime warning and the ``token_type``
+error quoted the value, a ``scope`` holding the token became the token's scopes, and the
+structuring errors, the lenient fields' warnings and the stream decoder's warnings quoted
+the token).
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from typing import Any
 
 import orjson
 import pytest
+from stream_helpers import FakeTime, Tokens, make_stream, until
 
 from aries_async import AriesClient
 from aries_async.errors import AuthError, ResponseFormatError
 from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import StreamConfig
 from aries_async.testing import shows_secret
 
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 USER = "GET /v1/users/me"
 TOP = "GET /v1/options/stocks/top-gainers"
 
@@ -188,3 +194,27 @@ async def test_a_lenient_field_quoting_the_token_is_logged_without_it(
     warned = [r.getMessage() for r in caplog.records if "expiry" in r.getMessage()]
     assert warned and "[redacted]" in warned[0], warned
     _assert_secret_free(_texts(None, caplog.records), [token.access_token])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"type":"auth","payload":{"token":"TOKEN"',  # an echo of the auth request, cut short
+        '"TOKEN"',  # a line that is no object
+        "Bearer TOKEN",
+    ],
+)
+async def test_a_stream_line_quoting_the_token_is_logged_without_it(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, line: str
+) -> None:
+    tokens = Tokens(sim)
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    async with make_stream("market", sim, fake_time, FAST, tokens) as stream:
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await until(lambda: hub.subscribes == 1)
+        bad = stream.malformed
+        assert hub.inject(line.replace("TOKEN", tokens.current), "market") == 1
+        await until(lambda: stream.malformed == bad + 1)
+    warned = [r.getMessage() for r in caplog.records if "stream line" in r.getMessage()]
+    assert warned and "[redacted]" in warned[0], warned  # the line is still shown, but not it
+    _assert_secret_free(_texts(None, caplog.records), [tokens.current])
