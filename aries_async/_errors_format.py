@@ -5,6 +5,7 @@ sent twice."""
 
 from __future__ import annotations
 
+from aries_async._answer_secrets import unquoted, unquoted_body
 from aries_async._errors_pickle import served_from_errors
 from aries_async.errors import AriesError
 
@@ -16,8 +17,9 @@ class ResponseFormatError(AriesError):
     ``body``: the raw response body."""
 
     def __init__(self, message: str, *, body: bytes | None = None) -> None:
-        super().__init__(message)
-        self.body = body
+        # The access token of the request it answers is never quoted (_answer_secrets).
+        super().__init__(unquoted(message))
+        self.body = unquoted_body(body) if body else body
 
 
 class QuoteError(ResponseFormatError):

@@ -24,8 +24,8 @@ from aries_async.auth.store import ClientBound, MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import AuthenticationError, PermissionDeniedError, ValidationError
+from aries_async.http.answer_secrets import read_answer
 from aries_async.http.call_timeout import BLOCK_TIMEOUT, TimeoutBlock
-from aries_async.http.decode import decode_body
 from aries_async.http.transport import Monotonic, Query, Sleep, Transport
 
 # The resources are small (their models load on first use, off the event loop): imported here,
@@ -386,9 +386,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
         if watch is not None and watch[0] is self:
             watch[1](response.headers)
         args = (response.body, response.headers, method, path, parse, exact)
-        if len(response.body) < self._offload:
-            return decode_body(*args)  # type: ignore[no-any-return]
-        return await asyncio.to_thread(decode_body, *args)
+        sent = getattr(bearer, "used", None)  # what reading the answer says never quotes it
+        parsed: Parsed = await read_answer(args, len(response.body) >= self._offload, sent)
+        return parsed
 
     def __del__(self) -> None:
         # Dropped unclosed (a notebook's client cell run again): say which client, and how.

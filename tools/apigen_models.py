@@ -50,6 +50,16 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+BASES = {
+    "TickChartBars": "aries_async.models._tick_rows.TickRows",
+    "OptionsScreenerItem": "aries_async.models._option_rights.OptionRight",
+}
+"""Schema name -> the hand-written class its generated model takes as its base (``module.Class``):
+what a model reads beyond its wire fields (a tick page's ``bars``, an option row's
+``put_call``), written once by hand while the fields stay the description's. Such a base has
+no fields and no slots of its own."""
+
+
 LENIENT = ("date | None", "CalendarDate | None", "datetime | None", "Decimal | None", "int | None")
 """The annotations of the fields read leniently (``wire(lenient=True)``): the time fields and
 the amounts that the description types ``string`` without saying so, and the whole numbers it
@@ -290,7 +300,11 @@ def _model(
             member = "".join(c if c.isalnum() else "_" for c in str(value)).upper()
             lines.append(f"    {member} = {json.dumps(value)}")
         return lines
-    lines = ["@attrs.frozen(kw_only=True)", f"class {name}:"]
+    base = BASES.get(name)
+    if base:
+        types.names.add(base)
+    cls = f"class {name}({base.rsplit('.', 1)[1]}):" if base else f"class {name}:"
+    lines = ["@attrs.frozen(kw_only=True)", cls]
     head = f"The ``{name}`` object"
     if also:
         head += " (also " + ", ".join(f"``{a}``" for a in also) + ")"
@@ -470,16 +484,23 @@ def model_module(
     if not types.plain_date:
         types.names.discard("date")  # only ``CalendarDate`` (a field ``date`` is no use of it)
     stdlib = {module: [n for n in names if n in types.names] for module, names in STDLIB.items()}
+    for base in sorted(n for n in types.names if "." in n):  # the hand-written bases (BASES)
+        base_module, base_class = base.rsplit(".", 1)
+        elsewhere[base_module].append(base_class)
     blocks = [
         import_lines(body, stdlib),
         ["import attrs"],
         import_lines(
             body,
-            {
-                "aries_async.models._summary": ["items_repr"],
-                "aries_async.models.common": ["CalendarDate", "OpenEnum", "wire"],
-                **dict(sorted(elsewhere.items())),
-            },
+            dict(
+                sorted(
+                    {
+                        "aries_async.models._summary": ["items_repr"],
+                        "aries_async.models.common": ["CalendarDate", "OpenEnum", "wire"],
+                        **elsewhere,
+                    }.items()
+                )
+            ),
         )
         # a hand-written model is imported to be exported, under its schema's name too
         + import_lines("\n".join([body, *all_lines(names)]), dict(sorted(by_hand.items()))),

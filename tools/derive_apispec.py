@@ -113,12 +113,29 @@ COVERED_BY = {
 # Operations that page though endpoints-all.md names no pager for them: the official package
 # reads one page, but the request takes a ``cursor`` and the page (``PredOrdersOrderPage``)
 # hands out the next as ``nextCursor``, an opaque string (null on the last page).
-PAGINATION = {
+#
+# The tick history pages too (conventions.md section 11, style 3; rest.md 9b): its ``nextTo``
+# goes back as ``cursor`` for the older ticks, and is absent when there are none. Its page is
+# columns, not a list of objects: ``items`` is the column of the ticks' times, one a tick, and
+# ``rows`` what is handed out for them, the page model's ``bars`` (a property; ``item`` names
+# their class). The pages go back in time (``backwards``: each page's rows are handed out
+# newest first, so that the whole walk is newest first). ``size``: the page size asked for.
+PAGINATION: dict[str, dict[str, Any]] = {
     "listPredictionOrders": {
         "style": "next_page",
         "items": "data.orders",
         "next": "data.nextCursor",
         "param": "cursor",
+    },
+    "getTickHistory": {
+        "style": "next_page",
+        "items": "t",
+        "rows": "bars",
+        "item": "aries_async.models.market.Bar",
+        "backwards": True,
+        "next": "nextTo",
+        "param": "cursor",
+        "size": "countback",
     },
 }
 

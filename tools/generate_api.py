@@ -232,7 +232,11 @@ def _result(op: dict[str, Any], types: Types) -> tuple[str, str]:
 
 
 def _items(op: dict[str, Any], types: Types) -> str:
-    """The annotation of one item of a paginated operation's pages."""
+    """The annotation of one item of a paginated operation's pages: the class the description
+    names (``item``, a hand-written one its page model reads, ``rows``: the tick history's
+    bars), else the model of the list at the ``items`` path."""
+    if "item" in op["pagination"]:
+        return str(op["pagination"]["item"]).rsplit(".", 1)[1]
     page_schema = types._flat(op["response"]["schema"])[0][0]
     current = [types.defs[str(ref_name(page_schema))]]
     path = op["pagination"]["items"].split(".")
@@ -352,6 +356,11 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
             f"awaited, one page ({returned}); with ``async for``, every :class:`{item}` of every "
             "page, fetched as the loop goes on"
         )
+        if paging.get("backwards"):  # each page is older than the one before it
+            returned += (
+                f" (the page's ``{paging['rows']}``), newest first: each page's from its last, "
+                "then the older page's"
+            )
         returns = f"Paged[{returns}, {item}]"
     else:
         facts += "; not paged"
@@ -391,6 +400,10 @@ def _resource_module(
     for name in sorted(types.used):
         where, model = hand_written(name) or (f"aries_async.models.generated.{owners[name]}", name)
         by_module[where].append(model)
+    for op in ops:  # an item class that is no model of the description (``_items``)
+        item = (op["pagination"] or {}).get("item")
+        if item:
+            by_module[item.rsplit(".", 1)[0]].append(item.rsplit(".", 1)[1])
     by_module[FILTERS] = sorted({*filters.of_method.values(), *filters.enums.values()})
     blocks = [
         (["import builtins"] if "builtins." in body else [])

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import attrs
 
+from aries_async._redaction import SHOWN_RUN, blanked, kind_of, quotes_secret, redact
 from aries_async._validate import printable
 
 __all__ = [
@@ -46,69 +45,6 @@ REFRESH_WAIT = 120.0
 longer; no attempt of it is cut at ``attempt_timeout``): a server that rotates refresh tokens
 has spent the old one once it grants, as it spends an authorization code, so its answer is the
 only copy of the new tokens, lost to a call that stops waiting."""
-
-
-def redact(secret: str | None) -> str:
-    """A stand-in for a secret in logs and reprs; it reveals nothing of the secret."""
-    return "<none>" if not secret else "<redacted>"
-
-
-SHOWN_RUN = 12
-"""The most characters of a secret in a row that :func:`blanked` leaves in a text (the window
-of :func:`aries_async.testing.shows_secret`)."""
-
-
-def _echoed_forms(secret: str) -> set[str]:
-    r"""``secret`` as a server may echo it: as written, percent-encoded as in a form body or a
-    query (``%2F``, a space as ``%20`` or ``+``), and escaped inside JSON (``/`` as ``\/`` too)."""
-    escaped = json.dumps(secret)[1:-1]
-    return {
-        secret,
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-        escaped,
-        escaped.replace("/", "\\/"),
-    }
-
-
-def blanked(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` (a server's words) with every piece of a secret in it blanked out as
-    ``[redacted]``: the secret whole, or cut short (any :data:`SHOWN_RUN` characters of it in a
-    row), as a server shortening what it quotes would show it; also as a server echoes what it
-    received, percent-encoded or escaped in JSON.
-
-    Example:
-        >>> blanked("bad token abcdefghijklmn... (expired)", ["abcdefghijklmnopqrstuvwxyz"])
-        'bad token [redacted]... (expired)'
-    """
-    hidden = bytearray(len(text))
-    windows: set[str] = set()
-    for secret in {form for given in secrets if given for form in _echoed_forms(given)}:
-        if len(secret) <= SHOWN_RUN:  # too short to cut: only whole
-            start = text.find(secret)
-            while start != -1:
-                hidden[start : start + len(secret)] = b"\1" * len(secret)
-                start = text.find(secret, start + 1)
-            continue
-        windows.update(secret[i : i + SHOWN_RUN] for i in range(len(secret) - SHOWN_RUN + 1))
-    if windows:
-        for start in range(len(text) - SHOWN_RUN + 1):
-            if text[start : start + SHOWN_RUN] in windows:
-                hidden[start : start + SHOWN_RUN] = b"\1" * SHOWN_RUN
-    if not any(hidden):
-        return text
-    parts: list[str] = []
-    for index, char in enumerate(text):
-        if not hidden[index]:
-            parts.append(char)
-        elif index == 0 or not hidden[index - 1]:
-            parts.append("[redacted]")
-    return "".join(parts)
-
-
-def quotes_secret(text: str, secrets: Iterable[str | None]) -> bool:
-    """Whether ``text`` holds a piece of a secret that :func:`blanked` would blank out."""
-    return blanked(text, secrets) != text
 
 
 def _token_text(value: object, name: str) -> None:
@@ -190,14 +126,23 @@ class Token:
             ValueError: ``access_token`` is missing or ``token_type`` is not Bearer.
         """
         current = time.time() if now is None else now
+        # The answer holds secrets, maybe where another field goes (a server that words its
+        # grant wrongly): what is wrong is said by field and type, a value quoted only when it
+        # is a number or a short word that is none of the answer's tokens.
         access = data.get("access_token")
         if not isinstance(access, str) or not access:
-            raise ValueError("token response has no access_token")
-        token_type = str(data.get("token_type") or "Bearer")
-        if token_type.lower() != "bearer":
-            raise ValueError(f"unsupported token_type {token_type!r}")
+            said = "none" if access is None else kind_of(access)
+            raise ValueError(f"token response has no access_token (it is {said})")
+        sent = data.get("refresh_token")
+        if sent is not None and not isinstance(sent, str):
+            log.warning("the token response's refresh_token is %s: not used", kind_of(sent))
+            sent = None
+        secrets = (access, sent)
+        token_type = data.get("token_type") or "Bearer"
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise ValueError(f"unsupported token_type ({_shown(token_type, secrets)})")
         expires_in = _lifetime(data.get("expires_in"), "expires_in")
-        refresh = data.get("refresh_token") or (previous.refresh_token if previous else None)
+        refresh = sent or (previous.refresh_token if previous else None)
         refresh_in = _lifetime(data.get("refresh_token_expires_in"), "refresh_token_expires_in")
         if refresh_in is not None:
             refresh_expires_at: float | None = current + refresh_in
@@ -206,6 +151,9 @@ class Token:
         else:
             refresh_expires_at = None
         scope_text = data.get("scope")
+        if isinstance(scope_text, str) and quotes_secret(scope_text, secrets):
+            log.warning("the token response's scope holds its token: not read")
+            scope_text = None
         if isinstance(scope_text, str) and scope_text.strip():
             scopes = frozenset(scope_text.split())
         elif previous is not None:
@@ -380,9 +328,24 @@ def _lifetime(value: Any, name: str) -> float | None:
     number = _number(value)
     if number is None or number > MAX_LIFETIME:
         if value is not None:
-            log.warning("the token response's %s (%.40r) is no lifetime: no expiry", name, value)
+            shown = _shown(value, ())
+            log.warning("the token response's %s (%s) is no lifetime: no expiry", name, shown)
         return None
     return max(number, 0.0)
+
+
+_WORD = 16
+"""The longest text of a token response quoted in a message (a ``token_type``: ``mac``)."""
+
+
+def _shown(value: Any, secrets: Iterable[str | None]) -> str:
+    """A token response's ``value`` for a message: a number or a short word quoted, when it
+    quotes none of ``secrets``; else what it is (:func:`kind_of`), never a piece of it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str) and len(value) <= _WORD and not quotes_secret(value, secrets):
+        return repr(value)
+    return kind_of(value)
 
 
 def _timestamp(value: Any) -> float | None:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
+from aries_async._answer_secrets import scrubbed
 from aries_async._validate import require_text
-from aries_async.errors import ValidationError
+from aries_async.errors import ResponseFormatError, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -168,9 +169,13 @@ class Resource:
             ResponseFormatError: the data does not fit ``cls``.
         """
         parse = parse or self._parse
-        if cls in BUILT_TYPES:
-            return parse(data, cls, what)
-        built = await asyncio.to_thread(parse, data, cls, what)
+        try:
+            if cls in BUILT_TYPES:
+                return parse(data, cls, what)
+            built = await asyncio.to_thread(parse, data, cls, what)
+        except ResponseFormatError as exc:
+            scrubbed(exc)  # the token of the request it answers is never quoted
+            raise
         BUILT_TYPES.add(cls)
         return built
 

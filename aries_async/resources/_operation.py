@@ -165,7 +165,13 @@ class Operations(Resource):
             elif current is not None and cont_wire:
                 request = attrs.evolve(first, query={**first.query, cont_wire: str(current)})
             page = await self._send(steps, request, url)
-            items = _read(page, paging["items"], field_name) or []
+            # The items at their path; or, for a page of columns, the rows its model reads.
+            rows = paging.get("rows")
+            items = (
+                getattr(page, rows) if rows else _read(page, paging["items"], field_name)
+            ) or []
+            if paging.get("backwards"):  # older pages follow: newest first throughout
+                items = items[::-1]
             sent = _read(page, paging["next"], field_name) if "next" in paging else None
             after = following(
                 style,

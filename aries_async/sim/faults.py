@@ -181,6 +181,9 @@ field                              effect
                                    fields "may vary slightly by flow" (UNCERTAIN); the grant
                                    itself is unchanged (its scopes, its expiry)
                                    Flag: ``--token-response-omit FIELD``.
+``token_response_edit``            a callable given each grant's answer (a dict) before it is
+                                   sent, to change in place: a server that words a grant
+                                   wrongly (a token where a number goes; Python only)
 ``token_response_body``            bytes: every token request is answered 200 with them
                                    instead, unprocessed (``b"<html>..."``: a proxy's or captive
                                    portal's page; ``b"null"``, ``b"[]"``); None: off
@@ -257,6 +260,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import attrs
 
@@ -347,6 +351,7 @@ class Faults(BodyFaults):
     stall_token_requests: int = 0
     late_token_answers: float = 0.0
     token_response_omit: frozenset[str] = frozenset()
+    token_response_edit: Callable[[dict[str, Any]], None] | None = None
     token_response_body: bytes | None = None
     # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).
     token_error_shape: str = "rfc"  # noqa: S105 - a shape name

@@ -120,8 +120,8 @@ def _word(name: str, kind: str) -> Rule | None:
 RULES: tuple[_Row, ...] = (
     # answer-level fields: absent errors, paging, counts, status
     (r"^(error|errmsg|errors|warnings|invalid_symbols|rejectReason|ordRejReason|rejectText"
-     r"|nextTime|nextTo)$", "", (), _r(const(OMIT))),
-    (r"^(nextUrl|nextPage|nextCursor|next_page)$", "", (),
+     r"|nextTime)$", "", (), _r(const(OMIT))),
+    (r"^(nextUrl|nextPage|nextCursor|next_page|nextTo)$", "", (),
      lambda name, kind: lambda a, it: a.extra.get(name, OMIT)),
     (r"^(found|queryCount|totalSymbols|totalResults|total_count)$", "", (),
      _r(lambda a, it: a.total)),

@@ -16,7 +16,8 @@ one that answers from the description alone.
   (:mod:`~aries_async.sim.schema_walk`) with the field rules (:mod:`~aries_async.sim.field_rules`)
   over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
-  (an option chain: its contracts; an index list: its indices, each once): ``cursor``
+  (an option chain: its contracts; an index list: its indices, each once; the tick history's
+  ticks, paged back from the newest: a ``nextTo`` token for the older ones): ``cursor``
   (``nextCursor``, 0 at the end), ``next_url`` (an absolute ``nextUrl`` on the simulator's
   origin carrying the ``next`` token), ``page`` (``page`` from its documented first page,
   ``apispec.ranges.FIRST_PAGES``, else from ``Faults.first_page``, 0 unless set, and a page
@@ -224,6 +225,8 @@ def _page(
     if short is not None and style != "page":  # a short page that is not the last
         end = min(end, start + max(short, 1))
     answer.indexes = range(start, max(start, end))
+    if paging.get("backwards"):  # offsets count back from the newest: the page oldest first
+        answer.indexes = range(total - max(start, end), total - start)
     more = end < total
     if style == "cursor":
         answer.extra[paging["next"]] = end if more else 0

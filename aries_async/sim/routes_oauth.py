@@ -223,6 +223,8 @@ async def _token(request: web.Request) -> web.StreamResponse:
         await granted()
     for name in ctx.faults.token_response_omit:
         body.pop(name, None)
+    if ctx.faults.token_response_edit is not None:
+        ctx.faults.token_response_edit(body)
     if ctx.faults.late_token_answers > 0:
         # Granted already: a client that stops waiting has lost its only copy of the grant.
         await hold_answer(request, ctx.faults.late_token_answers)

@@ -63,6 +63,7 @@ async def authenticate(
     it closed, when that says why (``authTimeout``)."""
     unsent: Exception | None = None
     try:
+        decoder.sent = token  # the lines a warning quotes never show it
         await ws.send(session.connect(token, monotonic()).frame)
     except (ConnectionClosed, OSError) as exc:
         # A server whose deadline passed before a slow client sent its request says so, then
@@ -304,6 +305,7 @@ class Link:
         request = session.reauthenticate(token, self._monotonic())
         if request is None:
             return
+        self._decoder.sent = token
         self._reauth_answer = answered = asyncio.get_running_loop().create_future()
         with contextlib.suppress(ConnectionClosed):
             await self._ws.send(request.frame)

@@ -23,6 +23,7 @@ from cli_harness import (  # noqa: F401 - the `cli` fixture
 from aries_async.cli import _parser, main
 from aries_async.demo import run_demo
 from aries_async.sim.threaded import ThreadedSimulator
+from aries_async.testing import shows_secret
 
 
 @pytest.fixture
@@ -315,3 +316,25 @@ def test_a_server_that_cannot_be_reached_is_named(cli: Cli) -> None:
     done = cli("accounts")
     assert done.code == 1, done.err
     assert done.err == f"error: GET /api/v2/users/me/accounts: cannot connect to 127.0.0.1:{port}\n"
+
+
+@pytest.mark.parametrize("shape", ["bare", "field"])
+def test_an_answer_quoting_the_token_is_printed_without_it(
+    tmp_path: Path, run_cli: RunCli, shape: str
+) -> None:
+    """A server that echoes the token where the accounts go: the error names what was wrong,
+    the token is not in it (found a defect: the message quoted the value, token and all)."""
+    with ThreadedSimulator(seed=2) as sim:
+        token = sim.issue_token().access_token
+        body = token if shape == "bare" else {"accounts": [token]}
+        sim.faults.answer_body["GET /v2/users/me/accounts"] = json.dumps(body).encode()
+        env = {
+            "ARIES_BASE_URL": sim.base_url,
+            "ARIES_CLIENT_ID": sim.client_id,
+            "ARIES_ACCESS_TOKEN": token,
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "HOME": str(tmp_path),
+        }
+        done = run_cli("accounts", env=env)
+    assert done.code == 1 and "error: " in done.err and "[redacted]" in done.err, done
+    assert not shows_secret(done.out + done.err, token), done.err

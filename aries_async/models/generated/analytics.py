@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._option_rights import OptionRight
 from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
@@ -113,7 +114,7 @@ class NetInflowResponse:
 
 
 @attrs.frozen(kw_only=True)
-class OptionsScreenerItem:
+class OptionsScreenerItem(OptionRight):
     """The ``OptionsScreenerItem`` object.
 
     Answered by ``client.analytics.etfs_top_volume()``, ``client.analytics.stocks_top_gainers()``,

@@ -10,6 +10,7 @@ from decimal import Decimal
 import attrs
 
 from aries_async.models._summary import items_repr
+from aries_async.models._tick_rows import TickRows
 from aries_async.models.common import wire
 
 __all__ = ["ChartConfig", "SearchSymbolItem", "Subsession", "SymbolInfo", "TickChartBars"]
@@ -84,7 +85,7 @@ class SymbolInfo:
 
 
 @attrs.frozen(kw_only=True)
-class TickChartBars:
+class TickChartBars(TickRows):
     """The ``TickChartBars`` object answered by ``client.chart.tick_history()``."""
     c: list[Decimal] = attrs.field(factory=list, repr=items_repr)
     errmsg: str | None = None

@@ -8,6 +8,7 @@ import builtins
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
         SymbolInfo,
         TickChartBars,
     )
+    from aries_async.models.market import Bar
 
 __all__ = ["Chart"]
 
@@ -79,22 +81,25 @@ class Chart(Operations):
         """
         return await self._call("getSymbolInfo", locals())
 
-    async def tick_history(
+    def tick_history(
         self,
         symbol: str,
         resolution: Literal["1T", "5T", "10T", "25T", "50T", "100T", "250T", "500T", "1000T"],
         *,
         countback: int | None = None,
         cursor: str | None = None,
-    ) -> TickChartBars:
+    ) -> Paged[TickChartBars, Bar]:
         """Get Tick-Based Chart Data.
 
         ``GET /v1/chart/tick-history`` (finance-dev ``chart.get_tick_history``); scope
-        ``market:information``; retried when safe; not paged. In the query: ``symbol``,
-        ``resolution``, ``countback`` and ``cursor``. Raises ``ValidationError`` (nothing sent),
-        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
+        ``market:information``; retried when safe; paged (each page's ``nextTo`` token is sent back
+        as ``cursor`` for you). In the query: ``symbol``, ``resolution``, ``countback`` and
+        ``cursor``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
-            :class:`TickChartBars`.
+            awaited, one page (:class:`TickChartBars`); with ``async for``, every :class:`Bar` of
+            every page, fetched as the loop goes on (the page's ``bars``), newest first: each page's
+            from its last, then the older page's.
         """
-        return await self._call("getTickHistory", locals())
+        return self._paged("getTickHistory", locals())

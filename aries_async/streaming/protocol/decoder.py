@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from aries_async._redaction import blanked
 from aries_async.http.decode import exact_needed, loads
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
@@ -97,6 +98,8 @@ class Decoder:
         invalid: JSON objects whose payload did not fit its model (delivered as unknown).
         unknown: messages delivered as :class:`UnknownEvent`.
         lines: JSON lines decoded in total.
+        sent: the token the stream last authenticated with (set as the auth request goes):
+            a line a warning quotes is quoted without it, whole or in part.
     """
 
     def __init__(self) -> None:
@@ -104,6 +107,12 @@ class Decoder:
         self.invalid: int = 0
         self.unknown: int = 0
         self.lines: int = 0
+        self.sent: str | None = None
+
+    def _shown(self, line: Any) -> str:
+        """``line`` for a warning: its first 80 characters, without :attr:`sent`."""
+        text = repr(line)[:80]
+        return blanked(text, [self.sent]) if self.sent else text
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
@@ -217,7 +226,9 @@ class Decoder:
             except ValueError:
                 self.malformed += 1
                 log.warning(
-                    "skipping a malformed stream line (%d so far): %.80r", self.malformed, line
+                    "skipping a malformed stream line (%d so far): %s",
+                    self.malformed,
+                    self._shown(line),
                 )
         return parsed
 
@@ -225,9 +236,9 @@ class Decoder:
         self.malformed += 1
         self.lines -= 1
         log.warning(
-            "skipping a stream line that is not a JSON object (%d so far): %.80r",
+            "skipping a stream line that is not a JSON object (%d so far): %s",
             self.malformed,
-            value,
+            self._shown(value),
         )
 
     def message(self, message: dict[str, Any]) -> Any:

@@ -1,0 +1,27 @@
+"""An answer read without quoting the access token its request carried: see
+:mod:`aries_async._answer_secrets`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aries_async._answer_secrets import answering, scrubbed
+from aries_async.errors import ResponseFormatError
+from aries_async.http.decode import decode_body
+
+__all__ = ["read_answer"]
+
+
+async def read_answer(args: tuple[Any, ...], offload: bool, sent: str | None) -> Any:
+    """:func:`~aries_async.http.decode.decode_body` of ``args``, in a worker thread when
+    ``offload``, with ``sent`` noted (:func:`~aries_async._answer_secrets.answering`) and
+    kept out of its errors."""
+    answering(sent)
+    try:
+        if not offload:
+            return decode_body(*args)
+        return await asyncio.to_thread(decode_body, *args)
+    except ResponseFormatError as exc:
+        scrubbed(exc)
+        raise
