@@ -26,6 +26,17 @@ from collections.abc import Callable
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
+from aries_async.sim.field_amounts import (
+    amount_bracket,
+    count_of,
+    held_shares,
+    holding_value,
+    offering_value,
+    price_range_top,
+    session_price,
+    trade_cost,
+    trade_value,
+)
 from aries_async.sim.field_values import (
     PEOPLE,
     PERSON_FIELDS,
@@ -190,6 +201,22 @@ RULES: tuple[_Row, ...] = (
     (r"^timeframe$", "", ("string",), _r(timeframe)),
     (r"(?i)exchange(Id)?|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
+    # names holding another kind's word (field_amounts): a price named after a volume or a
+    # session, the underlying's price in a contract's row, a return, amounts of money
+    (r"^volumeWeighted$", "", _NUM, _r(typical)),
+    (r"^(preMarket|afterHours)$", "", _NUM, lambda name, kind: session_price(name)),
+    (r"^(underlyingPrice|underlying_price_at_execution)$", "", _NUM, _r(underlying)),
+    (r"^bid_at_execution$", "", _NUM, _touch(0.9995)),
+    (r"^ask_at_execution$", "", _NUM, _touch(1.0005)),
+    (r"(?i)PriceReturn", "", ("number",), _span(-30, 60, 2)),
+    (r"^priceTo$", r"^ipos$", _NUM, _r(price_range_top)),
+    (r"^totalSharesValue$", "", _NUM, _r(offering_value)),
+    (r"^total_value$", r"^trades$", _NUM, _r(trade_value)),
+    (r"^costBasis$", r"^activities$", _NUM, _r(trade_cost)),
+    (r"^amountFrom$|^amountTo$", "", _NUM, lambda name, kind: amount_bracket(name == "amountTo")),
+    (r"^share$", "", ("integer", "number"), _r(held_shares)),
+    (r"^value$", r"^(holdings|data)$", _NUM, _r(holding_value)),
+    (r"^value$", r"^(bs|ic|cf|breakdown)$", _NUM, lambda name, kind: statement_line("revenue")),
     # prices: the item's bar (its contract's for options), the underlying's under underlyingAsset
     (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(underlying)),
     (r"(?i)^(o|open|openPrice|open_price|dayOpen|start_price)$", "", _NUM,
@@ -224,7 +251,7 @@ RULES: tuple[_Row, ...] = (
     # sizes and counts: positive integers
     (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: it.volume)),
     (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
-     r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
+     r"mention)", "", _NUM, lambda name, kind: lambda a, it: count_of(it, name)),
     (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(eps(it) * 0.03, 2))),
     (r"(?i)(eps|EPS)(Estimate|Avg|Mean|Low)", "", _NUM,
      _r(lambda a, it: round(eps(it) * 0.97, 2))),
