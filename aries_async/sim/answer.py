@@ -8,7 +8,8 @@ answer, a later page continues an earlier one, and pages of any size show the sa
 Each item (:class:`~aries_async.sim.answer_items.Item`) carries a symbol (the requested ones in
 turn, else a fixed universe), its reference price from the simulator's feed, a time inside the
 requested window, and for option operations a listed contract with its Black-Scholes premium and
-greeks, from the request's chain (:mod:`~aries_async.sim.option_chains`).
+greeks, from the request's chain (:mod:`~aries_async.sim.option_chains`; a top list's is built
+once per market state).
 
 An item stands for one thing where a list holds each thing once: a top list (``/top-``) ranks a
 market, each ticker or contract once, sorted by its measure (:mod:`~aries_async.sim.rankings`);
@@ -234,7 +235,8 @@ class Answer:
     def _chain(self) -> Sequence[Contract]:
         """The listed contracts the request is about (:mod:`~aries_async.sim.option_chains`):
         one when it names a contract, else the chain of the first symbol (of each underlying a
-        top list ranks), filtered by the request's contract type."""
+        top list ranks, built once per market state), filtered by the request's contract
+        type."""
         today = self.now.astimezone(NEW_YORK).date()
         osi_symbol = next((v for v in self.params.values() if OPTION_SYMBOL.match(v)), None)
         if osi_symbol is not None:
@@ -248,7 +250,11 @@ class Answer:
         if not (self.ranked and not self.asked):
             return chain(today, dates, [self.symbols[0]], self.price, kind)
         roots = underlyings(self.op["path"], self.ctx.feed.symbols)
-        return chain(today, dates, roots, self.price, kind)
+        # A top list's chain covers a market: the same at one market state and day.
+        what = (tuple(roots), today, kind if kind in ("call", "put") else "")
+        return self.ctx.chains.chain(
+            self.ctx.feed.state(), what, lambda: chain(today, dates, roots, self.price, kind)
+        )
 
 
 def _shown(item: Item) -> tuple[float, int]:

@@ -4,11 +4,18 @@ A chain lists, on each of its underlyings, the second and fifth weekly expiry (a
 trades, not one expiring tomorrow), the strikes around the underlying's price, a call and a
 put each (or one right, when the request's ``contractType`` names it), every contract priced
 by Black-Scholes at the underlying's simulated price (:func:`priced`).
+
+An option top list's chain covers every optionable underlying of its kind, a few thousand
+contracts, the same for every request at one market state (the prices, and the day that fixes
+the expiries). :class:`Chains` keeps the chains of the latest state, so such a chain is built
+once per :meth:`Feed.state <aries_async.sim.feed.Feed.state>` as the lists' rankings are
+(:class:`~aries_async.sim.rankings.Rankings`); the contracts are frozen, so the answers that
+share them cannot change them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 
 import attrs
@@ -23,7 +30,11 @@ from aries_async.sim.option_model import (
     strikes,
 )
 
-__all__ = ["Contract", "chain", "chain_dates", "priced"]
+__all__ = ["CHAINS_KEPT", "Chains", "Contract", "chain", "chain_dates", "priced"]
+
+CHAINS_KEPT = 16
+"""How many chains of one market state :class:`Chains` keeps (one per top list's kind of
+underlying and contract type; the oldest goes first)."""
 
 
 @attrs.frozen
@@ -92,3 +103,33 @@ def chain(
         ]
         contracts += priced(today, root, spot, picked)
     return contracts
+
+
+class Chains:
+    """The option top lists' chains at the latest market state, each built once.
+
+    Attributes:
+        computed: how many chains were built (a request reading a kept one adds none).
+    """
+
+    def __init__(self) -> None:
+        self.computed = 0
+        self._state: Hashable = None
+        self._chains: dict[Hashable, tuple[Contract, ...]] = {}
+
+    def chain(
+        self, state: Hashable, key: Hashable, build: Callable[[], Sequence[Contract]]
+    ) -> tuple[Contract, ...]:
+        """The chain ``key`` (what it lists: the underlyings, the day, the contract type) at
+        the market ``state``: the one kept for them, else ``build()``, kept. A new ``state``
+        forgets every chain of the last."""
+        if state != self._state:
+            self._state = state
+            self._chains.clear()
+        found = self._chains.get(key)
+        if found is None:
+            if len(self._chains) >= CHAINS_KEPT:
+                del self._chains[next(iter(self._chains))]
+            found = self._chains[key] = tuple(build())
+            self.computed += 1
+        return found
