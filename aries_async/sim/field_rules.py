@@ -37,6 +37,7 @@ from aries_async.sim.field_amounts import (
     trade_cost,
     trade_value,
 )
+from aries_async.sim.field_texts import TEXT_ROWS
 from aries_async.sim.field_values import (
     PEOPLE,
     PERSON_FIELDS,
@@ -155,6 +156,9 @@ RULES: tuple[_Row, ...] = (
     (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
     (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
     (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
+    # words where a name alone gives a placeholder (field_texts): the prediction venue's
+    # names and questions, logo files, the alternative-data records
+    *TEXT_ROWS,
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
