@@ -1,23 +1,30 @@
 """Values of fields whose names hold another kind's word, so that the name rules would misread
 them: a volume-weighted price, a session's price named after its hours, an underlying's price
-inside an option's row, a price return, and amounts of money named like a price or a count
-(a holding's market value, a trade's dollar value, an offering's size, a reported range).
+inside an option's row, a price return, amounts of money named like a price or a count
+(a holding's market value, a trade's dollar value, an offering's size, a reported range), a
+ratio's series value (``v``, a bar's volume elsewhere), and inflation figures (index levels and
+yearly rates, not numbers from 1 to 100).
 
-:mod:`~aries_async.sim.field_rules` lists them before the rows their other words would pick;
-the forms are finance-dev's model descriptions (``OptionPreviousDayResponse.volumeWeighted``:
-"Volume-Weighted Average Price"; ``InstitutionalHolding.value``: "Market value of the holding
-in USD"...). Each value is tied to the fields beside it: a trade's value is its size at its
-average price, a holding's its shares at the symbol's price.
+:data:`KIND_ROWS` are the rows for them, which :data:`~aries_async.sim.field_rules.RULES` puts
+before the rows their other words would pick; the forms are finance-dev's model descriptions
+(``OptionPreviousDayResponse.volumeWeighted``: "Volume-Weighted Average Price";
+``InstitutionalHolding.value``: "Market value of the holding in USD"...). Each value is tied to
+the fields beside it: a trade's value is its size at its average price, a holding's its shares
+at the symbol's price. The ranges (an index level of 300 to 330, rates of 2 to 3.5 percent)
+are the simulator's choices, near the figures of 2025.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aries_async.sim.answer import Answer, Item
-from aries_async.sim.field_values import typical
+from aries_async.sim.field_values import statement_line, typical, underlying
 from aries_async.sim.schema_walk import Rule
 
 __all__ = [
     "AMOUNT_BRACKETS",
+    "KIND_ROWS",
     "SHARES_PER_CONTRACT",
     "amount_bracket",
     "count_of",
@@ -100,3 +107,55 @@ def amount_bracket(high: bool) -> Rule:
         return bracket[1 if high else 0]
 
     return rule
+
+
+# -- the rows -----------------------------------------------------------------------------------
+
+_Row = tuple[str, str, tuple[str, ...], Callable[[str, str], Rule | None]]
+_NUM = ("number", "integer", "string")
+
+
+def _r(rule: Rule) -> Callable[[str, str], Rule | None]:
+    return lambda name, kind: rule
+
+
+def _span(low: float, high: float, digits: int) -> Callable[[str, str], Rule | None]:
+    """A row maker: a number in [low, high) fixed by the item and the field's name."""
+    return lambda name, kind: lambda a, it: round(it.between(name, low, high), digits)
+
+
+def _touch(factor: float) -> Callable[[str, str], Rule | None]:
+    """A row maker: the item's close times ``factor`` (a bid or an ask)."""
+    return _r(lambda a, it: round(it.bar[3] * factor, 2))
+
+
+# fmt: off
+KIND_ROWS: tuple[_Row, ...] = (
+    (r"^volumeWeighted$", "", _NUM, _r(typical)),
+    (r"^(preMarket|afterHours)$", "", _NUM, lambda name, kind: session_price(name)),
+    (r"^(underlyingPrice|underlying_price_at_execution)$", "", _NUM, _r(underlying)),
+    (r"^bid_at_execution$", "", _NUM, _touch(0.9995)),
+    (r"^ask_at_execution$", "", _NUM, _touch(1.0005)),
+    (r"(?i)PriceReturn", "", ("number",), _span(-30, 60, 2)),
+    (r"^priceTo$", r"^ipos$", _NUM, _r(price_range_top)),
+    (r"^totalSharesValue$", "", _NUM, _r(offering_value)),
+    (r"^total_value$", r"^trades$", _NUM, _r(trade_value)),
+    (r"^costBasis$", r"^activities$", _NUM, _r(trade_cost)),
+    (r"^amountFrom$|^amountTo$", "", _NUM, lambda name, kind: amount_bracket(name == "amountTo")),
+    (r"^share$", "", ("integer", "number"), _r(held_shares)),
+    (r"^value$", r"^(holdings|data)$", _NUM, _r(holding_value)),
+    (r"^value$", r"^(bs|ic|cf|breakdown)$", _NUM, lambda name, kind: statement_line("revenue")),
+    # a metric series' value is the metric's (``v`` elsewhere: a bar's volume)
+    (r"^v$", r"(?i)ratio$", _NUM, _span(0.8, 2.5, 3)),
+    (r"^v$", r"(?i)margin$", _NUM, _span(0.05, 0.35, 4)),
+    (r"^v$", r"(?i)perShare$", _NUM,
+     _r(lambda a, it: round(it.price / it.between("ps", 3, 10), 2))),
+    # inflation: index levels, yearly rates in percent, spending in billions a year
+    (r"^(cpi|cpiCore)$", "", _NUM, _span(300, 330, 3)),
+    (r"^(pce|pceCore)$", "", _NUM, _span(120, 130, 3)),
+    (r"^pceSpending$", "", _NUM, _span(19_000, 21_000, 1)),
+    (r"^cpiYearOverYear$|^(market|model)\d+Year$|^forwardYears", "", _NUM, _span(2.0, 3.5, 2)),
+)
+"""Rows of :data:`~aries_async.sim.field_rules.RULES` for the names above, which that table
+puts before the rows their other words would pick."""
+# fmt: on

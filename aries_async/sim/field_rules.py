@@ -26,17 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
-from aries_async.sim.field_amounts import (
-    amount_bracket,
-    count_of,
-    held_shares,
-    holding_value,
-    offering_value,
-    price_range_top,
-    session_price,
-    trade_cost,
-    trade_value,
-)
+from aries_async.sim.field_amounts import KIND_ROWS, count_of
 from aries_async.sim.field_texts import TEXT_ROWS
 from aries_async.sim.field_values import (
     PEOPLE,
@@ -206,21 +196,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)exchange(Id)?|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
     # names holding another kind's word (field_amounts): a price named after a volume or a
-    # session, the underlying's price in a contract's row, a return, amounts of money
-    (r"^volumeWeighted$", "", _NUM, _r(typical)),
-    (r"^(preMarket|afterHours)$", "", _NUM, lambda name, kind: session_price(name)),
-    (r"^(underlyingPrice|underlying_price_at_execution)$", "", _NUM, _r(underlying)),
-    (r"^bid_at_execution$", "", _NUM, _touch(0.9995)),
-    (r"^ask_at_execution$", "", _NUM, _touch(1.0005)),
-    (r"(?i)PriceReturn", "", ("number",), _span(-30, 60, 2)),
-    (r"^priceTo$", r"^ipos$", _NUM, _r(price_range_top)),
-    (r"^totalSharesValue$", "", _NUM, _r(offering_value)),
-    (r"^total_value$", r"^trades$", _NUM, _r(trade_value)),
-    (r"^costBasis$", r"^activities$", _NUM, _r(trade_cost)),
-    (r"^amountFrom$|^amountTo$", "", _NUM, lambda name, kind: amount_bracket(name == "amountTo")),
-    (r"^share$", "", ("integer", "number"), _r(held_shares)),
-    (r"^value$", r"^(holdings|data)$", _NUM, _r(holding_value)),
-    (r"^value$", r"^(bs|ic|cf|breakdown)$", _NUM, lambda name, kind: statement_line("revenue")),
+    # session, an underlying's price, a return, amounts of money, a metric's series, inflation
+    *KIND_ROWS,
     # prices: the item's bar (its contract's for options), the underlying's under underlyingAsset
     (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(underlying)),
     (r"(?i)^(o|open|openPrice|open_price|dayOpen|start_price)$", "", _NUM,

@@ -116,3 +116,23 @@ async def test_a_reported_revenue_is_a_company_s_amount(api: SimApi) -> None:
     assert lines and breakdowns
     for value in [line["value"] for line in lines] + [b["breakdown"]["value"] for b in breakdowns]:
         assert value >= 1e6, value  # dollars of a listed company's revenue, not a share price
+
+
+async def test_a_metric_series_value_is_the_metric_s_not_a_volume(api: SimApi) -> None:
+    annual = (await _answer(api, "getCompanyMetrics"))["series"]["annual"]
+    # ``v`` of a ratio's series is the ratio ("currentRatio": current assets over
+    # liabilities), not a volume of millions
+    assert all(0 < point["v"] < 5 for point in annual["currentRatio"]), annual
+    assert all(0 < point["v"] < 1 for point in annual["netMargin"]), annual  # a fraction
+    assert all(0 < point["v"] < 1000 for point in annual["salesPerShare"]), annual
+
+
+async def test_inflation_figures_are_index_levels_and_rates(api: SimApi) -> None:
+    for row in (await _answer(api, "getInflation"))["results"]:
+        assert 250 <= row["cpi"] <= 400 and 250 <= row["cpiCore"] <= 400, row  # index levels
+        assert 100 <= row["pce"] <= 150 and 100 <= row["pceCore"] <= 150, row
+        assert 0 < row["cpiYearOverYear"] < 8, row  # "CPI year-over-year change", percent
+        assert row["pceSpending"] > 10_000, row  # billions of dollars a year
+    for row in (await _answer(api, "getInflationExpectations"))["results"]:
+        rates = {k: v for k, v in row.items() if re.match(r"(market|model|forward)", k)}
+        assert rates and all(0 < v < 6 for v in rates.values()), row  # percent a year
