@@ -19,10 +19,13 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import attrs
+
 from aries_async.sim.answer import UNIVERSE, Answer, Item
-from aries_async.sim.field_values import const, hashed_digits, headline
+from aries_async.sim.field_values import const, hashed_digits, headline, time_rule
 from aries_async.sim.prediction_texts import (
     base_event_name,
     contract_question,
@@ -175,6 +178,47 @@ def _case_number(it: Item) -> str:
     return f"I-200-{it.when:%y}{day:03d}-{hashed_digits(it, 'case', 6)}"
 
 
+# -- the dates of a record --------------------------------------------------------------------
+
+_TIMELINE: dict[str, dict[str, int]] = {
+    # a tender offer: registered, open (and withdrawable) 28 days, settled after it closes
+    "getTenderOffers": {
+        "registrationDate": 0,
+        "openDate": 1,
+        "withdrawalFromDate": 1,
+        "closeDate": 29,
+        "withdrawalToDate": 29,
+        "optionElectionDate": 29,
+        "recordDate": 29,
+        "unconditionalDate": 30,
+        "effectiveDate": 30,
+        "payDate": 33,
+    },
+    # an award performed over a year from its action
+    "getUsaSpending": {"actionDate": 0, "performanceStartDate": 0, "performanceEndDate": 365},
+    # a position starting two months after the application, for three years
+    "getVisaApplications": {"receivedDate": 0, "beginDate": 60, "endDate": 60 + 3 * 365},
+}
+"""Days from a record's time to each of its dates, by operation (the simulator's choices: an
+offer open the 20 business days the SEC's rules ask at least, a year's award, a three-year
+position)."""
+
+
+def _dated(name: str, kind: str) -> Rule:
+    """A rule: the date ``name`` of an operation's record on its :data:`_TIMELINE`; in another
+    operation, the time the field's name gives (:func:`~aries_async.sim.field_values.
+    time_rule`)."""
+    own, day = time_rule(name, kind), time_rule("date", kind)
+
+    def rule(a: Answer, it: Item) -> Any:
+        days = _TIMELINE.get(a.op["id"], {}).get(name)
+        if days is None:
+            return own(a, it)
+        return day(a, attrs.evolve(it, when=it.when + timedelta(days=days)))
+
+    return rule
+
+
 # -- patents ------------------------------------------------------------------------------------
 
 _PATENTS = (
@@ -259,6 +303,9 @@ TEXT_ROWS: tuple[_Row, ...] = (
     (r"^caseNumber$", "", _TEXT, _r(lambda a, it: _case_number(it))),
     (r"^worksiteAddress$", "", _TEXT,
      _r(lambda a, it: f"{100 + int(hashed_digits(it, 'street', 3)) % 400} West 34th Street")),
+    # dates that follow each other in a record (not one day for all)
+    (r"^(" + "|".join(sorted({n for days in _TIMELINE.values() for n in days})) + r")$", "",
+     ("string", "date", "date-time"), _dated),
     # patents
     (r"^companyFilingName$", "", (), _r(lambda a, it: a.name_of(it.symbol))),
     (r"^filingStatus$", "", _TEXT, _r(const("Granted"))),

@@ -8,6 +8,7 @@ statistic; logo files; tender offers, government awards, visa applications and p
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import aiohttp
@@ -122,3 +123,20 @@ async def test_alternative_data_fields_have_their_documented_forms(api: SimApi) 
         assert amounts["preOfferPercent"] < amounts["targetPercent"] <= 100, offer
         assert amounts["minimumAmount"] <= amounts["maximumAmount"], offer
         assert offer["offerorCompanyName"], offer
+
+
+async def test_alternative_data_dates_follow_each_other(api: SimApi) -> None:
+    # An offer opens after it is registered, stays open weeks, and pays after it closes; an
+    # award is performed over a period; a position starts after the application is received
+    # (found a defect: every date of a record was the same day).
+    for offer in (await _answer(api, "getTenderOffers"))["tenderOffers"]:
+        assert offer["registrationDate"] <= offer["openDate"] < offer["closeDate"], offer
+        assert offer["withdrawalFromDate"] == offer["openDate"], offer
+        assert offer["withdrawalToDate"] == offer["closeDate"], offer
+        assert offer["closeDate"] < offer["payDate"], offer
+        opened, closed = (date.fromisoformat(offer[k]) for k in ("openDate", "closeDate"))
+        assert (closed - opened).days >= 20, offer  # open at least 20 business days
+    for award in (await _answer(api, "getUsaSpending"))["data"]:
+        assert award["performanceStartDate"] < award["performanceEndDate"], award
+    for visa in (await _answer(api, "getVisaApplications"))["data"]:
+        assert visa["receivedDate"] < visa["beginDate"] < visa["endDate"], visa
