@@ -5,9 +5,11 @@ operation's list answer is a window onto a finite, seeded collection of :class:`
 item ``i`` depends only on the simulator's seed, the operation, the request's parameters (less
 the paging ones: continuations and page sizes) and ``i``, so the same request gets the same
 answer, a later page continues an earlier one, and pages of any size show the same collection.
-Each item carries a symbol (the requested ones in turn, else a fixed universe), its reference
-price from the simulator's feed, a time inside the requested window, and for option operations
-a listed contract with its Black-Scholes premium and greeks.
+Each item (:class:`~aries_async.sim.answer_items.Item`) carries a symbol (the requested ones in
+turn, else a fixed universe), its reference price from the simulator's feed, a time inside the
+requested window, and for option operations a listed contract with its Black-Scholes premium and
+greeks, from the request's chain (:mod:`~aries_async.sim.option_chains`; a top list's is built
+once per market state).
 
 An item stands for one thing where a list holds each thing once: a top list (``/top-``) ranks a
 market, each ticker or contract once, sorted by its measure (:mod:`~aries_async.sim.rankings`);
@@ -21,29 +23,20 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 import attrs
 
+from aries_async.sim.answer_items import Item
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
-from aries_async.sim.option_model import (
-    OPTION_SYMBOL,
-    VOLATILITY,
-    Greeks,
-    expiries,
-    greeks,
-    option_price,
-    osi,
-    parse_osi,
-    strikes,
-)
+from aries_async.sim.option_chains import Contract, chain, chain_dates, priced
+from aries_async.sim.option_model import OPTION_SYMBOL, parse_osi
 from aries_async.sim.prediction_events import category_levels
 from aries_async.sim.rankings import market, rank, underlyings
-from aries_async.sim.walk import round_price, stable_seed
+from aries_async.sim.walk import stable_seed
 
 __all__ = ["CONTRACTS", "NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
 
@@ -65,96 +58,6 @@ _STRIKE = re.compile(r"-T(\d+(?:\.(\d+))?)$")
 _PAGING = frozenset(
     {"next", "nextPage", "page", "cursor", "limit", "size", "countback", "pageSize", "perPage"}
 )
-
-
-@attrs.frozen
-class Contract:
-    """A listed option: ``premium`` is its theoretical value at the underlying's price."""
-
-    underlying: str
-    expiry: date
-    call: bool
-    strike: float
-    premium: float
-    greeks: Greeks
-
-    @property
-    def osi(self) -> str:
-        """The OSI symbol (``AAPL260116C00150000``)."""
-        return osi(self.underlying, self.expiry, "C" if self.call else "P", self.strike)
-
-
-# Not slotted: its cached_property needs a __dict__ (attrs before 23.2 gives a slotted class
-# none).
-@attrs.define(eq=False, slots=False)
-class Item:
-    """One element of a collection (or the answer's root, ``root=True``).
-
-    Attributes:
-        index: the position in its collection.
-        symbol: the ticker it is about; ``price`` that ticker's reference price.
-        when: its time (aware UTC).
-        seed: 32-bit seed of the item's draws (:meth:`unit`).
-        option: the contract, for option operations.
-        trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
-        cents: its prices are in whole cents (options, prediction contracts).
-        event: the symbol and index of the prediction event whose ``contracts`` list holds
-            it (its ``eventId`` is that event's), else None.
-    """
-
-    index: int
-    symbol: str
-    price: float
-    when: datetime
-    seed: int
-    root: bool = False
-    option: Contract | None = None
-    trend: int = 0
-    cents: bool = False
-    event: tuple[str, int] | None = None
-
-    def unit(self, name: str) -> float:
-        """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
-        return zlib.crc32(name.encode(), self.seed) / 4294967296.0
-
-    def between(self, name: str, low: float, high: float) -> float:
-        """A number in [low, high) fixed by the item and ``name``."""
-        return low + (high - low) * self.unit(name)
-
-    @property
-    def strike(self) -> float:
-        """Its option's strike, the strike its prediction contract names (``KXFED-26MAR-T4.00``:
-        4.00), else a round strike near its price."""
-        if self.option is not None:
-            return self.option.strike
-        named = re.search(r"-T(\d+(?:\.\d+)?)$", self.symbol)
-        return float(named.group(1)) if named else round(self.price / 5) * 5.0
-
-    @cached_property
-    def bar(self) -> tuple[float, float, float, float]:
-        """Open, high, low and close of the item's period, around its reference price."""
-        base = self.option.premium if self.option is not None else self.price
-        opened = base * self.between("~open", 0.985, 1.015)
-        closed = base * self.between("~close", 0.985, 1.015)
-        if self.trend * (closed - opened) < 0:
-            opened, closed = closed, opened
-        high = max(opened, closed) * self.between("~high", 1.0, 1.01)
-        low = min(opened, closed) * self.between("~low", 0.99, 1.0)
-        if self.cents:
-            return round(opened, 2), round(high, 2), max(round(low, 2), 0.01), round(closed, 2)
-        return round_price(opened), round_price(high), round_price(low), round_price(closed)
-
-    @property
-    def change_percent(self) -> float:
-        """Close minus open, in percent of the open (two places)."""
-        opened, closed = self.bar[0], self.bar[3]
-        return round((closed - opened) / opened * 100, 2)
-
-    @property
-    def volume(self) -> int:
-        """The shares (contracts: a busy one's day, not a large cap's) traded in its period."""
-        low, high = (2e5, 4e7) if self.option is None else (10, 20_000)
-        return int(self.between("vol", low, high))
 
 
 class Answer:
@@ -202,7 +105,7 @@ class Answer:
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
         key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
-        self.chain = self._chain() if options else []
+        self.chain: Sequence[Contract] = self._chain() if options else []
         self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         if self.ranked:  # a top list ranks each ticker (contract) of its market once
@@ -329,56 +232,29 @@ class Answer:
         info = self.ctx.feed.symbols.get(symbol)
         return info.name if info is not None else f"{symbol.title()} Holdings Inc."
 
-    def _chain(self) -> list[Contract]:
-        """The listed contracts the request is about: one when it names a contract, else the
-        chain of the first symbol (of each underlying a top list ranks; two expiries),
-        filtered by the request's contract type."""
+    def _chain(self) -> Sequence[Contract]:
+        """The listed contracts the request is about (:mod:`~aries_async.sim.option_chains`):
+        one when it names a contract, else the chain of the first symbol (of each underlying a
+        top list ranks, built once per market state), filtered by the request's contract
+        type."""
         today = self.now.astimezone(NEW_YORK).date()
         osi_symbol = next((v for v in self.params.values() if OPTION_SYMBOL.match(v)), None)
         if osi_symbol is not None:
             parts = parse_osi(osi_symbol)
             if parts is None:  # OSI-shaped, but its expiry is no date (month 13...): none
                 return []
-            return self._priced(today, parts.root, [(parts.expiry, parts.call, parts.strike)])
+            picked = [(parts.expiry, parts.call, parts.strike)]
+            return priced(today, parts.root, self.price(parts.root), picked)
         kind = self.params.get("contractType", "").lower()
-        # The second and fifth weekly: a chain a user trades, not one expiring tomorrow.
-        listed = expiries(today, self.ctx.is_trading_day)
-        dates = [listed[1], listed[4]]
-        roots = [self.symbols[0]]
-        if self.ranked and not self.asked:
-            roots = underlyings(self.op["path"], self.ctx.feed.symbols)
-        contracts = []
-        for root in roots:
-            picked = [
-                (expiry, call, strike)
-                for expiry in dates
-                for strike in strikes(self.price(root))
-                for call in (True, False)
-                if kind not in ("call", "put") or call == (kind == "call")
-            ]
-            contracts += self._priced(today, root, picked)
-        return contracts
-
-    def _priced(
-        self, today: date, root: str, picked: list[tuple[date, bool, float]]
-    ) -> list[Contract]:
-        """The contracts ``picked`` (expiry, call, strike) on ``root``, priced at its price."""
-        spot = self.price(root)
-        contracts = []
-        for expiry, call, strike in picked:
-            years = max((expiry - today).days, 1) / 365
-            premium = option_price(spot, strike, years, VOLATILITY, call)
-            contracts.append(
-                Contract(
-                    root,
-                    expiry,
-                    call,
-                    strike,
-                    round(max(premium, 0.01), 2),
-                    greeks(spot, strike, years, VOLATILITY, call),
-                )
-            )
-        return contracts
+        dates = chain_dates(today, self.ctx.is_trading_day)
+        if not (self.ranked and not self.asked):
+            return chain(today, dates, [self.symbols[0]], self.price, kind)
+        roots = underlyings(self.op["path"], self.ctx.feed.symbols)
+        # A top list's chain covers a market: the same at one market state and day.
+        what = (tuple(roots), today, kind if kind in ("call", "put") else "")
+        return self.ctx.chains.chain(
+            self.ctx.feed.state(), what, lambda: chain(today, dates, roots, self.price, kind)
+        )
 
 
 def _shown(item: Item) -> tuple[float, int]:

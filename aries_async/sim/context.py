@@ -38,6 +38,7 @@ import orjson
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
+from aries_async.sim.option_chains import Chains
 from aries_async.sim.rankings import Rankings
 from aries_async.sim.request_counts import RequestCounts
 from aries_async.sim.sessions import is_trading_day, session_name
@@ -151,6 +152,8 @@ class SimContext:
             entry per request (:class:`~aries_async.sim.request_counts.RequestCounts`).
         rankings: the top lists' orders at the market's latest state, each worked out once
             (:class:`~aries_async.sim.rankings.Rankings`).
+        chains: the option top lists' chains at the market's latest state, each built once
+            (:class:`~aries_async.sim.option_chains.Chains`).
         status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
@@ -172,6 +175,7 @@ class SimContext:
     settings: SimSettings
     requests: RequestCounts = attrs.Factory(RequestCounts)
     rankings: Rankings = attrs.Factory(Rankings)
+    chains: Chains = attrs.Factory(Chains)
     status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
+from aries_async.sim.field_amounts import KIND_ROWS, count_of
+from aries_async.sim.field_texts import TEXT_ROWS
 from aries_async.sim.field_values import (
     PEOPLE,
     PERSON_FIELDS,
@@ -144,6 +146,9 @@ RULES: tuple[_Row, ...] = (
     (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
     (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
     (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
+    # words where a name alone gives a placeholder (field_texts): the prediction venue's
+    # names and questions, logo files, the alternative-data records
+    *TEXT_ROWS,
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
@@ -190,6 +195,9 @@ RULES: tuple[_Row, ...] = (
     (r"^timeframe$", "", ("string",), _r(timeframe)),
     (r"(?i)exchange(Id)?|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
+    # names holding another kind's word (field_amounts): a price named after a volume or a
+    # session, an underlying's price, a return, amounts of money, a metric's series, inflation
+    *KIND_ROWS,
     # prices: the item's bar (its contract's for options), the underlying's under underlyingAsset
     (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(underlying)),
     (r"(?i)^(o|open|openPrice|open_price|dayOpen|start_price)$", "", _NUM,
@@ -224,7 +232,7 @@ RULES: tuple[_Row, ...] = (
     # sizes and counts: positive integers
     (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: it.volume)),
     (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
-     r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
+     r"mention)", "", _NUM, lambda name, kind: lambda a, it: count_of(it, name)),
     (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(eps(it) * 0.03, 2))),
     (r"(?i)(eps|EPS)(Estimate|Avg|Mean|Low)", "", _NUM,
      _r(lambda a, it: round(eps(it) * 0.97, 2))),

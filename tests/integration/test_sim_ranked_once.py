@@ -14,6 +14,7 @@ import aiohttp
 from sim_http import SimApi
 
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.rankings import underlyings
 
 GAINERS = "/v1/equity/top-gainers"
 OPTION_VOLUME = "/v1/options/stocks/top-volume"
@@ -74,3 +75,27 @@ async def test_an_option_top_list_is_ranked_again_after_a_price_is_set(
     assert rankings.computed == made + 1
     assert [row["symbol"] for row in moved] != [row["symbol"] for row in first]
     assert moved == await _fresh_rows(sim, sim_seed, OPTION_VOLUME, [(underlying, price)])
+
+
+async def test_an_option_top_list_s_chain_is_built_once_per_market_state(
+    api: SimApi, sim: Simulator, sim_seed: int
+) -> None:
+    # The chain of every optionable stock (Black-Scholes on each contract) is built once at a
+    # clock time, and read by every option list over the stocks (found a defect: each
+    # request priced the whole chain again, 4-5 ms a request).
+    chains = sim.context.chains
+    before = chains.computed
+    first = await _rows(api, OPTION_VOLUME)
+    assert chains.computed == before + 1
+    assert await _rows(api, OPTION_VOLUME, 10) == first[:10]
+    gainers = await _rows(api, "/v1/options/stocks/top-gainers")
+    assert {row["underlyingSymbol"] for row in gainers} <= set(_roots(sim))
+    assert chains.computed == before + 1  # the same market: the chain the first one built
+    sim.advance(sim.feed.step_seconds)  # a new market state: a chain at the new prices
+    stepped = await _rows(api, OPTION_VOLUME)
+    assert chains.computed == before + 2
+    assert stepped == await _fresh_rows(sim, sim_seed, OPTION_VOLUME, [])
+
+
+def _roots(sim: Simulator) -> list[str]:
+    return underlyings(OPTION_VOLUME, sim.feed.symbols)
