@@ -21,8 +21,10 @@ __all__ = [
     "count_setting",
     "credential_setting",
     "fraction_setting",
+    "key_prefix_setting",
     "optional_count",
     "seconds_setting",
+    "seconds_settings",
     "text_setting",
 ]
 
@@ -71,6 +73,17 @@ def seconds_setting(
     if number is None or not fits:
         raise _refusal(error, name, takes, value)
     return number
+
+
+def seconds_settings(**settings: object) -> None:
+    """Check each keyword's value as :func:`seconds_setting` (finite, above 0), named by the
+    keyword: the few timeouts and leases of one constructor.
+
+    Raises:
+        ConfigurationError: naming the first keyword refused.
+    """
+    for name, value in settings.items():
+        seconds_setting(value, name)
 
 
 def fraction_setting(
@@ -126,6 +139,19 @@ def text_setting(value: object, name: str, *, spaces: bool = False) -> str:
     if not isinstance(value, str) or not value.strip() or not printable(value, spaces=spaces):
         takes = "text without line breaks or control characters"
         raise _refusal(ConfigurationError, name, takes if spaces else f"{takes} or spaces", value)
+    return value
+
+
+def key_prefix_setting(value: object, name: str = "prefix") -> str:
+    """``value``, when it is a string (empty too) without spaces, control characters or braces:
+    the start of Redis keys whose hash tag, in braces, the store or budget puts after it.
+
+    Raises:
+        ConfigurationError: naming ``name``, for anything else.
+    """
+    if not isinstance(value, str) or not printable(value) or {"{", "}"} & set(value):
+        takes = "text without spaces, control characters or braces"
+        raise _refusal(ConfigurationError, name, takes, value)
     return value
 
 
