@@ -6,23 +6,33 @@ everything, so a ``value <= 0`` check lets it through, and a timer set to it nev
 fires at once: every check here says what *is* accepted.
 
 Each check raises :class:`~aries_async.errors.ConfigurationError` by default, naming the
-setting (its ``setting`` too) and what it takes; ``error=ValueError`` for the simulator's
-options, whose other checks raise that.
+setting (its ``setting`` too) and what it takes; the simulator's options raise
+:class:`~aries_async.errors.ValidationError` (``error=``, its ``field`` the option), a
+``ValueError`` as their other checks are.
+
+:func:`seconds_field` and :func:`count_field` make the same checks attrs validators, which a
+mutable class (the simulator's faults) also runs when an attribute is set.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
 
 from aries_async._validate import printable
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, ValidationError
 
 __all__ = [
+    "count_field",
     "count_setting",
     "credential_setting",
     "fraction_setting",
     "key_prefix_setting",
     "optional_count",
+    "seconds_field",
     "seconds_setting",
     "seconds_settings",
     "text_setting",
@@ -33,6 +43,8 @@ def _refusal(error: type[Exception], name: str, takes: str, value: object) -> Ex
     message = f"{name} must be {takes}, got {value!r:.80}"
     if issubclass(error, ConfigurationError):
         return error(message, setting=name)
+    if issubclass(error, ValidationError):
+        return error(message, field=name)
     return error(message)
 
 
@@ -172,3 +184,36 @@ def credential_setting(value: object, name: str) -> None:
             "ASCII (read from a file with its trailing newline?): strip it",
             setting=name,
         )
+
+
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def seconds_field(
+    *, zero: bool = False, optional: bool = False, error: type[Exception] = ValidationError
+) -> _Validator:
+    """An attrs validator: :func:`seconds_setting` (None too when ``optional``), naming the
+    option ``Class.attribute``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (optional and value is None):
+            name = f"{type(instance).__name__}.{attribute.name}"
+            seconds_setting(value, name, zero=zero, error=error)
+
+    return check
+
+
+def count_field(
+    *, minimum: int = 1, optional: bool = False, error: type[Exception] = ValidationError
+) -> _Validator:
+    """An attrs validator: :func:`count_setting` (:func:`optional_count` when ``optional``),
+    naming the option ``Class.attribute``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = f"{type(instance).__name__}.{attribute.name}"
+        if optional:
+            optional_count(value, name, minimum=minimum, error=error)
+        else:
+            count_setting(value, name, minimum=minimum, error=error)
+
+    return check
