@@ -161,7 +161,8 @@ def _endpoints_at(base_url: str, setting: str) -> Endpoints:
 class RetryPolicy:
     """When and how long to retry: the one backoff of HTTP retries, stream reconnects
     (:attr:`StreamConfig.retry_policy <aries_async.streaming.StreamConfig.retry_policy>`) and
-    the account stream's order lookups. :meth:`delay` is its one backoff rule.
+    the account stream's order lookups. :meth:`delay` is its one backoff rule. Every field is
+    checked when built (seconds finite and >= 0): :class:`ConfigurationError` names it.
 
     Attributes:
         max_attempts: total attempts including the first (1 disables retries). Attempts
@@ -176,7 +177,7 @@ class RetryPolicy:
         retry_after_cap: the longest ``Retry-After`` we honour; a longer one raises instead.
             A shorter one than the backoff does not shorten it: a retry waits the larger of
             the two.
-        retry_statuses: statuses retried on idempotent calls.
+        retry_statuses: statuses retried on idempotent calls (a set of ints 100..599).
     """
 
     max_attempts: int = 4
@@ -274,6 +275,10 @@ class ClientConfig:
             pace them. Set it whenever a bot fans out many calls at once: they then wait for
             their turns instead of being refused. Shared by a fleet when the client is given
             a shared ``rate_budget`` (:class:`~aries_async.http.budget_redis.RedisRateBudget`).
+
+    Raises:
+        ConfigurationError: naming the field (``setting``): seconds not finite and above 0
+            (``refresh_skew``: at least 0), a count not an int, a text with a control character.
     """
 
     client_id: str | None = None

@@ -125,7 +125,8 @@ class RedisTokenStore(AsyncClosing):
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), the URL is not a
-            Redis URL, or an argument is out of range.
+            Redis URL, or an argument is refused (naming it: seconds not finite and above 0,
+            a prefix with a brace, a space or a control character).
     """
 
     def __init__(

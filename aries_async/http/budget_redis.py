@@ -157,7 +157,9 @@ class RedisRateBudget(AsyncClosing):
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), ``url`` is not
-            a Redis URL, or ``member_lease`` or ``close_timeout`` is not positive.
+            a Redis URL, ``member_lease`` or ``close_timeout`` is not a finite number of
+            seconds above 0, or ``prefix`` holds a brace, a space or a control character (the
+            error names the argument).
     """
 
     @renamed_arguments(clock="wall_clock")

@@ -84,6 +84,11 @@ class Simulator(SimTime, AsyncClosing):
             ``Retry-After``. None: no limit. Sets ``faults.app_rate_limit`` (see
             :class:`~aries_async.sim.faults.AppRateLimit`), measured on ``clock``.
 
+    Raises:
+        ValidationError: (a ``ValueError``) an option it cannot mean, naming it: seconds and
+            rates not finite and above 0, a ``seed``, ``port`` or page size not an int, a
+            ``starting_cash`` not a finite Decimal (or int) of at least 0.
+
     Attributes:
         base_url, token_url, authorize_url, market_ws_url, accounts_ws_url, charts_ws_url:
             the URLs (set once entered).

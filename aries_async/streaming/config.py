@@ -48,6 +48,13 @@ class StreamConfig:
     ``max_refusals``), ping every
     15 s and declare the connection dead after 30 s without any frame (data, pong, anything).
 
+    Every option is checked when the config is built: seconds are finite numbers (an int or a
+    float, not a bool, NaN or an infinity), above 0 but for ``healthy_after`` and
+    ``backoff_initial`` (0 allowed); counts and sizes are ints of at least 1 (``*_kept`` at
+    least 0; None where said); ``backoff_multiplier`` is at least 1, ``backoff_jitter`` in
+    [0, 1), ``reconnect`` a bool. Anything else raises
+    :class:`~aries_async.errors.ConfigurationError` naming ``StreamConfig.<option>``.
+
     Example:
         >>> cfg = StreamConfig(stale_after=10.0, max_attempts=5)
         >>> cfg.reconnect, cfg.max_attempts
