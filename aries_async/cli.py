@@ -54,7 +54,7 @@ from aries_async._cli.common import (
     symbols,
     token_store,
 )
-from aries_async._cli.token_file import PATH_HELP, TOKEN_FILE
+from aries_async._cli.token_file import PATH_HELP, TOKEN_FILE, token_file_arg
 from aries_async.errors import (
     AriesError,
     AuthenticationError,
@@ -133,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--token-file",
+        type=token_file_arg,
         default=os.environ.get("ARIES_TOKEN_FILE") or None,
         metavar="PATH",
         help=PATH_HELP,

@@ -10,6 +10,13 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from aries_async._settings import (
+    count_setting,
+    credential_setting,
+    fraction_setting,
+    seconds_setting,
+    text_setting,
+)
 from aries_async._url_secrets import masked
 from aries_async._validate import printable
 from aries_async.errors import ConfigurationError
@@ -53,25 +60,6 @@ _URL_FIELDS: dict[str, tuple[str, tuple[str, str]]] = {
 }
 """Endpoint field -> the variable that sets it, and the schemes it takes (``base_url``'s
 variable sets every URL on its host: :meth:`ClientConfig.from_env`)."""
-
-
-def _check_credential(value: object, name: str) -> None:
-    """A client id or secret is printable ASCII, spaces included (RFC 6749 A.1, A.2). The
-    value is a secret: only its name is said.
-
-    Raises:
-        ConfigurationError: anything else (``setting`` is ``name``).
-    """
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{name} must be text, not {type(value).__name__}", setting=name)
-    if not all(" " <= char <= "~" for char in value):
-        raise ConfigurationError(
-            f"{name} holds a line break, another control character or a character beyond "
-            "ASCII (read from a file with its trailing newline?): strip it",
-            setting=name,
-        )
 
 
 def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
@@ -173,7 +161,8 @@ def _endpoints_at(base_url: str, setting: str) -> Endpoints:
 class RetryPolicy:
     """When and how long to retry: the one backoff of HTTP retries, stream reconnects
     (:attr:`StreamConfig.retry_policy <aries_async.streaming.StreamConfig.retry_policy>`) and
-    the account stream's order lookups. :meth:`delay` is its one backoff rule.
+    the account stream's order lookups. :meth:`delay` is its one backoff rule. Every field is
+    checked when built (seconds finite and >= 0): :class:`ConfigurationError` names it.
 
     Attributes:
         max_attempts: total attempts including the first (1 disables retries). Attempts
@@ -188,7 +177,7 @@ class RetryPolicy:
         retry_after_cap: the longest ``Retry-After`` we honour; a longer one raises instead.
             A shorter one than the backoff does not shorten it: a retry waits the larger of
             the two.
-        retry_statuses: statuses retried on idempotent calls.
+        retry_statuses: statuses retried on idempotent calls (a set of ints 100..599).
     """
 
     max_attempts: int = 4
@@ -198,6 +187,22 @@ class RetryPolicy:
     jitter: float = 0.25
     retry_after_cap: float = 30.0
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+    def __attrs_post_init__(self) -> None:
+        count_setting(self.max_attempts, "RetryPolicy.max_attempts")
+        for name in ("initial_backoff", "max_backoff", "retry_after_cap"):
+            seconds_setting(getattr(self, name), f"RetryPolicy.{name}", zero=True)
+        seconds_setting(self.multiplier, "RetryPolicy.multiplier", minimum=1)
+        fraction_setting(self.jitter, "RetryPolicy.jitter")
+        statuses = self.retry_statuses
+        if not isinstance(statuses, (set, frozenset)) or not all(
+            type(status) is int and 100 <= status <= 599 for status in statuses
+        ):
+            raise ConfigurationError(
+                "RetryPolicy.retry_statuses must be a set of HTTP statuses (ints 100..599), "
+                f"got {statuses!r:.80}",
+                setting="RetryPolicy.retry_statuses",
+            )
 
     def delay(self, attempt: int, rand: float) -> float:
         """The wait before retry number ``attempt`` (1: the first retry), ``rand`` uniform in
@@ -270,6 +275,10 @@ class ClientConfig:
             pace them. Set it whenever a bot fans out many calls at once: they then wait for
             their turns instead of being refused. Shared by a fleet when the client is given
             a shared ``rate_budget`` (:class:`~aries_async.http.budget_redis.RedisRateBudget`).
+
+    Raises:
+        ConfigurationError: naming the field (``setting``): seconds not finite and above 0
+            (``refresh_skew``: at least 0), a count not an int, a text with a control character.
     """
 
     client_id: str | None = None
@@ -292,24 +301,29 @@ class ClientConfig:
     rate_limit: RateLimit | None = attrs.field(default=None, converter=rate_limit_setting)
 
     def __attrs_post_init__(self) -> None:
-        # An infinite one cannot be scheduled (aiohttp rounds its deadline to an int).
-        timeouts = (self.timeout, self.connect_timeout)
-        if not all(t > 0 and math.isfinite(t) for t in timeouts):
-            raise ConfigurationError("timeouts must be positive and finite")
-        if self.attempt_timeout is not None and not self.attempt_timeout > 0:
-            raise ConfigurationError("attempt_timeout must be positive (or None)")
-        if self.max_response_bytes < 1 or self.offload_parse_bytes < 0:
+        # An infinite timeout cannot be scheduled (aiohttp rounds its deadline to an int).
+        for name in ("timeout", "connect_timeout"):
+            seconds_setting(getattr(self, name), name)
+        if self.attempt_timeout is not None:
+            seconds_setting(self.attempt_timeout, "attempt_timeout")
+        seconds_setting(self.refresh_skew, "refresh_skew", zero=True)
+        for name in ("pool_size", "quote_chunk_size", "max_response_bytes"):
+            count_setting(getattr(self, name), name)
+        for name in ("pool_size_per_host", "offload_parse_bytes"):
+            count_setting(getattr(self, name), name, minimum=0)
+        if not isinstance(self.app_token, bool):
             raise ConfigurationError(
-                "max_response_bytes must be at least 1, offload_parse_bytes at least 0"
+                f"app_token must be True or False, got {self.app_token!r:.80}", setting="app_token"
             )
-        if self.pool_size < 1:
-            raise ConfigurationError("pool_size must be at least 1")
-        if self.quote_chunk_size < 1:
-            raise ConfigurationError("quote_chunk_size must be at least 1")
-        if self.retry.max_attempts < 1:
-            raise ConfigurationError("retry.max_attempts must be at least 1")
+        if not isinstance(self.retry, RetryPolicy):
+            raise ConfigurationError(
+                f"retry must be a RetryPolicy, got {self.retry!r:.80}", setting="retry"
+            )
+        text_setting(self.user_agent, "user_agent", spaces=True)
+        if self.redirect_uri is not None:
+            text_setting(self.redirect_uri, "redirect_uri")
         for name in ("client_id", "client_secret"):
-            _check_credential(getattr(self, name), name)
+            credential_setting(getattr(self, name), name)
         if self.app_token and not (self.client_id and self.client_secret):
             raise ConfigurationError("app_token needs the client_id and the client_secret")
 
@@ -361,7 +375,9 @@ class ClientConfig:
         from aries_async._config_env import env_settings  # the command line's, not a quote's
 
         for key in ("ARIES_CLIENT_ID", "ARIES_CLIENT_SECRET"):
-            _check_credential(env.get(key), key)
+            credential_setting(env.get(key), key)
+        if env.get("ARIES_REDIRECT_URI"):
+            text_setting(env["ARIES_REDIRECT_URI"], "ARIES_REDIRECT_URI")
         values: dict[str, object] = {
             "client_id": env.get("ARIES_CLIENT_ID") or None,
             "client_secret": env.get("ARIES_CLIENT_SECRET") or None,

@@ -48,10 +48,12 @@ import orjson
 from aries_async.auth.file_failures import file_failure
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.token_dir import (
+    default_token_path,
     directory_exposure,
     make_private,
     remove_stale_temporaries,
     temporary_prefix,
+    token_file_path,
 )
 from aries_async.auth.tokens import Token, token_from_variable
 from aries_async.errors import ConfigurationError
@@ -61,17 +63,6 @@ __all__ = ["FileTokenStore", "default_token_path", "token_store_from_env"]
 log = logging.getLogger("aries_async.auth")
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has no symbolic-link flag to open with
-
-APP_DIR = "aries-async"
-TOKEN_FILE = "token.json"  # noqa: S105 - a file name
-
-
-def default_token_path() -> Path:
-    """``$XDG_CONFIG_HOME/aries-async/token.json`` or ``~/.config/aries-async/token.json``
-    (a relative ``XDG_CONFIG_HOME`` is ignored, as the XDG spec says)."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
-    return root / APP_DIR / TOKEN_FILE
 
 
 def token_store_from_env(
@@ -84,14 +75,17 @@ def token_store_from_env(
     :func:`default_token_path` (a leading ``~`` in either expanded, as a shell would).
 
     Raises:
-        ConfigurationError: this platform has no file locking (see :class:`FileTokenStore`).
+        ConfigurationError: this platform has no file locking (see :class:`FileTokenStore`),
+            or ``ARIES_TOKEN_FILE`` names no file (the error names the variable).
         ValidationError: ``ARIES_ACCESS_TOKEN`` holds a character no token has.
     """
     env = os.environ if env is None else env
     access = env.get("ARIES_ACCESS_TOKEN")
     if access:
         return MemoryTokenStore(token_from_variable(access))
-    return FileTokenStore(path or env.get("ARIES_TOKEN_FILE") or None)
+    if path is None and env.get("ARIES_TOKEN_FILE"):
+        path = token_file_path(env["ARIES_TOKEN_FILE"], "ARIES_TOKEN_FILE")
+    return FileTokenStore(path or None)
 
 
 class _FileLocking(Protocol):
@@ -196,9 +190,9 @@ class FileTokenStore:
             ``~user`` is expanded to that home directory.
 
     Raises:
-        ConfigurationError: this platform has no file locking (neither ``fcntl`` nor
-            ``msvcrt``); use a :class:`~aries_async.auth.store.MemoryTokenStore` or a store of
-            your own.
+        ConfigurationError: ``path`` names no file (empty, a directory, a NUL in it, an
+            unknown ``~user``), or this platform has no file locking (neither ``fcntl`` nor
+            ``msvcrt``): use a :class:`~aries_async.auth.store.MemoryTokenStore` or your own.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -211,7 +205,7 @@ class FileTokenStore:
         self._locking: _FileLocking = locking
         # A ``~`` no shell expanded (``--token-file=~/t.json``, a variable's value) is the
         # home directory, not a directory named ``~`` in the current one.
-        self.path: Path = Path(path).expanduser() if path is not None else default_token_path()
+        self.path: Path = default_token_path() if path is None else token_file_path(path, "path")
         self.lock_path: Path = self.path.with_name(self.path.name + ".lock")
         self._lock = asyncio.Lock()
         self._reported_dir_mode: int | None = None

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from aries_async._closing import AsyncClosing
+from aries_async._settings import key_prefix_setting, seconds_settings
 from aries_async.auth.redis_kept import KeptToken, warn_put_back
 from aries_async.auth.redis_lock import Lease, RedisLock
 from aries_async.auth.redis_token_scripts import CLEAR, REFUSE, RESTORE, SAVE
@@ -124,7 +125,8 @@ class RedisTokenStore(AsyncClosing):
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), the URL is not a
-            Redis URL, or an argument is out of range.
+            Redis URL, or an argument is refused (naming it: seconds not finite and above 0,
+            a prefix with a brace, a space or a control character).
     """
 
     def __init__(
@@ -145,8 +147,8 @@ class RedisTokenStore(AsyncClosing):
             raise ConfigurationError("RedisTokenStore needs the app's client_id (ARIES_CLIENT_ID)")
         if not grant or {"{", "}"} & set(client_id + grant):
             raise ConfigurationError("client_id and grant must be non-empty and without braces")
-        if not (lease > 0 and poll_interval > 0 and close_timeout > 0):
-            raise ConfigurationError("lease, poll_interval and close_timeout must be positive")
+        key_prefix_setting(prefix)
+        seconds_settings(lease=lease, poll_interval=poll_interval, close_timeout=close_timeout)
         self._error: type[Exception] = module.RedisError
         self._where = shown(redis)
         self._owned = isinstance(redis, str)

@@ -26,14 +26,63 @@ from pathlib import Path
 
 import attrs
 
+from aries_async.errors import ConfigurationError
+
 __all__ = [
+    "APP_DIR",
     "STALE_TEMPORARY_AGE",
+    "TOKEN_FILE",
     "DirectoryExposure",
+    "default_token_path",
     "directory_exposure",
     "make_private",
     "remove_stale_temporaries",
     "temporary_prefix",
+    "token_file_path",
 ]
+
+APP_DIR = "aries-async"
+TOKEN_FILE = "token.json"  # noqa: S105 - a file name
+
+
+def default_token_path() -> Path:
+    """``$XDG_CONFIG_HOME/aries-async/token.json`` or ``~/.config/aries-async/token.json``
+    (a relative ``XDG_CONFIG_HOME`` is ignored, as the XDG spec says)."""
+    base = os.environ.get("XDG_CONFIG_HOME")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return root / APP_DIR / TOKEN_FILE
+
+
+def token_file_path(path: object, setting: str) -> Path:
+    """``path`` (a ``str`` or ``os.PathLike``) as the token file's path, a leading ``~`` or
+    ``~user`` expanded to that home directory (``--token-file=~/t.json``, a variable's value:
+    no shell expanded it), when it names a file: the store reads and replaces that file, and
+    writes a lock file beside it.
+
+    Raises:
+        ConfigurationError: naming ``setting`` and the path, when it is no path, is empty,
+            holds a NUL, ends with a separator or in ``.`` or ``..``, names an existing
+            directory, or starts with the ``~user`` of no known user.
+    """
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    why = None
+    if not isinstance(text, str):
+        why = "a str or os.PathLike"
+    elif not text or "\0" in text or text.endswith(("/", os.sep)):
+        why = "a file's path (not empty, no NUL, no separator at its end)"
+    else:
+        try:
+            # An unknown ~user would otherwise fail with a RuntimeError at the first save.
+            file = Path(text).expanduser()
+        except RuntimeError:
+            why = "a file's path whose ~user is a known user"
+        else:
+            if file.name in ("", ".", "..") or file.is_dir():
+                why = "a file's path, not a directory's"
+    if why is not None:
+        raise ConfigurationError(f"{setting} must be {why}, got {path!r:.200}", setting=setting)
+    return file
+
 
 STALE_TEMPORARY_AGE = 15 * 60.0
 """Seconds after its last write that a temporary is taken as left by a killed save: a save

@@ -43,8 +43,9 @@ from typing import TYPE_CHECKING
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
+from aries_async._settings import key_prefix_setting, seconds_settings
 from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
-from aries_async.errors import AriesError, ConfigurationError
+from aries_async.errors import AriesError
 
 if TYPE_CHECKING:
     import redis.asyncio as redis
@@ -156,7 +157,9 @@ class RedisRateBudget(AsyncClosing):
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), ``url`` is not
-            a Redis URL, or ``member_lease`` or ``close_timeout`` is not positive.
+            a Redis URL, ``member_lease`` or ``close_timeout`` is not a finite number of
+            seconds above 0, or ``prefix`` holds a brace, a space or a control character (the
+            error names the argument).
     """
 
     @renamed_arguments(clock="wall_clock")
@@ -170,12 +173,8 @@ class RedisRateBudget(AsyncClosing):
         member_lease: float = 300.0,
         close_timeout: float = 2.0,
     ) -> None:
-        if not member_lease > 0:
-            raise ConfigurationError(f"member_lease must be positive seconds, got {member_lease!r}")
-        if not close_timeout > 0:
-            raise ConfigurationError(
-                f"close_timeout must be positive seconds, got {close_timeout!r}"
-            )
+        key_prefix_setting(prefix)
+        seconds_settings(member_lease=member_lease, close_timeout=close_timeout)
         self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
         self._where = shown(url)

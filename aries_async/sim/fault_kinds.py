@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import attrs
 
+from aries_async._settings import count_field, seconds_field
+from aries_async.errors import ValidationError
+
 __all__ = [
     "DATE_HEADERS",
     "ERROR_SHAPES",
@@ -74,6 +77,14 @@ false, "error": {type, code, message, details, request_id, service, operation}}`
 ``"html"`` (a proxy's HTML page, not JSON)."""
 
 
+def _status(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599:
+        name = f"{type(instance).__name__}.{attribute.name}"
+        raise ValidationError(
+            f"{name} must be an HTTP status (an int 100..599), got {value!r:.80}", field=name
+        )
+
+
 @attrs.define(kw_only=True)
 class RateLimitFault:
     """Answer 429 to the next ``count`` requests (``None``: every request).
@@ -83,8 +94,8 @@ class RateLimitFault:
         retry_after: seconds sent in ``Retry-After`` (fractions also go to ``retry-after-ms``).
     """
 
-    count: int | None = 1
-    retry_after: float = 1.0
+    count: int | None = attrs.field(default=1, validator=count_field(minimum=0, optional=True))
+    retry_after: float = attrs.field(default=1.0, validator=seconds_field(zero=True))
 
 
 @attrs.define(kw_only=True)
@@ -100,21 +111,11 @@ class AppRateLimit:
         refused: how many requests were answered 429 so far.
     """
 
-    per_second: float = attrs.field()
-    burst: int | None = attrs.field(default=None)
+    per_second: float = attrs.field(validator=seconds_field())
+    burst: int | None = attrs.field(default=None, validator=count_field(optional=True))
     refused: int = 0
     _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
     _at: float = attrs.field(default=0.0, alias="_at", repr=False)
-
-    @per_second.validator
-    def _positive(self, _: object, value: float) -> None:
-        if not value > 0:
-            raise ValueError("per_second must be positive")
-
-    @burst.validator
-    def _some(self, _: object, value: int | None) -> None:
-        if value is not None and not value > 0:
-            raise ValueError("burst must be positive")
 
     def take(self, now: float) -> float | None:
         """Take one request's worth at ``now`` (Unix seconds); None when there was room, else
@@ -142,10 +143,12 @@ class ServerErrorFault:
         retry_after: seconds sent in ``Retry-After`` (a 503 for maintenance); None: no header.
     """
 
-    count: int | None = 1
-    status: int = 503
+    count: int | None = attrs.field(default=1, validator=count_field(minimum=0, optional=True))
+    status: int = attrs.field(default=503, validator=_status)
     empty_body: bool = False
-    retry_after: float | None = None
+    retry_after: float | None = attrs.field(
+        default=None, validator=seconds_field(zero=True, optional=True)
+    )
 
 
 @attrs.define(kw_only=True)
@@ -166,8 +169,8 @@ class ErrorFault:
             ``"prediction_order"``).
     """
 
-    count: int | None = 1
-    status: int = 400
+    count: int | None = attrs.field(default=1, validator=count_field(minimum=0, optional=True))
+    status: int = attrs.field(default=400, validator=_status)
     shape: str = attrs.field(default="nested", validator=attrs.validators.in_(ERROR_SHAPES))
     code: str = "SIMULATED_ERROR"
     message: str = "simulated error"

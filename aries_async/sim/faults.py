@@ -264,6 +264,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._settings import count_field, seconds_field
 from aries_async.sim.fault_bodies import BodyFaults
 from aries_async.sim.fault_kinds import (
     DATE_HEADERS,
@@ -318,13 +319,13 @@ class Faults(BodyFaults):
     error_responses: dict[str, ErrorFault] = attrs.field(factory=dict, on_setattr=routed)
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
-    latency: float = 0.0
+    latency: float = attrs.field(default=0.0, validator=seconds_field(zero=True))
     route_latency: dict[str, float] = attrs.field(factory=dict, on_setattr=routed)
-    swallow_order_response: int = 0
+    swallow_order_response: int = attrs.field(default=0, validator=count_field(minimum=0))
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
     hold_order_answers: asyncio.Event | None = None
-    reject_orders: int = 0
+    reject_orders: int = attrs.field(default=0, validator=count_field(minimum=0))
     rejections_status_only: bool = False
     positions_unavailable: bool = False
     positions_shape: str = "sdk"
@@ -348,8 +349,8 @@ class Faults(BodyFaults):
     gzip_body: set[str] = attrs.field(factory=set, on_setattr=routed)
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
-    stall_token_requests: int = 0
-    late_token_answers: float = 0.0
+    stall_token_requests: int = attrs.field(default=0, validator=count_field(minimum=0))
+    late_token_answers: float = attrs.field(default=0.0, validator=seconds_field(zero=True))
     token_response_omit: frozenset[str] = frozenset()
     token_response_edit: Callable[[dict[str, Any]], None] | None = None
     token_response_body: bytes | None = None
@@ -364,7 +365,7 @@ class Faults(BodyFaults):
     deny_authorization: bool = False
     error_redirects_without_state: bool = False
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
-    swallow_prediction_orders: int = 0
+    swallow_prediction_orders: int = attrs.field(default=0, validator=count_field(minimum=0))
     # A sustained per-app rate limit (fleets of bots sharing one budget).
     app_rate_limit: AppRateLimit | None = None
     # Listings answered from the API description (routes_generic), and the order listings.

@@ -9,19 +9,9 @@ from typing import Any
 import attrs
 import orjson
 
+from aries_async._settings import count_field, seconds_field
+
 __all__ = ["Firehose"]
-
-
-def _positive(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 1:
-        raise ValueError(f"Firehose.{attribute.name} must be at least 1")
-
-
-def _positive_float(
-    _instance: object, attribute: attrs.Attribute[Any], value: float | None
-) -> None:
-    if value is not None and not value > 0:
-        raise ValueError(f"Firehose.{attribute.name} must be positive")
 
 
 def _chart_quote(symbol: str, bid: float, index: int, variant: int) -> dict[str, Any]:
@@ -69,11 +59,11 @@ class Firehose:
         prefix: the synthetic symbols' prefix.
     """
 
-    symbols: int = attrs.field(default=100, validator=_positive)
-    lines_per_frame: int = attrs.field(default=20, validator=_positive)
-    count: int | None = attrs.field(default=None, validator=_positive)
-    duration: float | None = attrs.field(default=None, validator=_positive_float)
-    variants: int = attrs.field(default=4, validator=_positive)
+    symbols: int = attrs.field(default=100, validator=count_field())
+    lines_per_frame: int = attrs.field(default=20, validator=count_field())
+    count: int | None = attrs.field(default=None, validator=count_field(optional=True))
+    duration: float | None = attrs.field(default=None, validator=seconds_field(optional=True))
+    variants: int = attrs.field(default=4, validator=count_field())
     prefix: str = "FH"
 
     def names(self) -> list[str]:

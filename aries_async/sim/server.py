@@ -31,6 +31,7 @@ from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
 from aries_async.sim.faults import AppRateLimit, Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, SystemClock
+from aries_async.sim.options import check_options
 from aries_async.sim.pacing import SimTime
 from aries_async.sim.request_counts import RequestCounts
 from aries_async.sim.state import State
@@ -83,6 +84,11 @@ class Simulator(SimTime, AsyncClosing):
             ``Retry-After``. None: no limit. Sets ``faults.app_rate_limit`` (see
             :class:`~aries_async.sim.faults.AppRateLimit`), measured on ``clock``.
 
+    Raises:
+        ValidationError: (a ``ValueError``) an option it cannot mean, naming it: seconds and
+            rates not finite and above 0, a ``seed``, ``port`` or page size not an int, a
+            ``starting_cash`` not a finite Decimal (or int) of at least 0.
+
     Attributes:
         base_url, token_url, authorize_url, market_ws_url, accounts_ws_url, charts_ws_url:
             the URLs (set once entered).
@@ -116,10 +122,19 @@ class Simulator(SimTime, AsyncClosing):
         history_page_size: int | None = 1000,
         rate_limit: float | None = None,
     ) -> None:
-        if quote_symbol_in not in ("n", "s"):
-            raise ValueError("quote_symbol_in must be 'n' or 's'")
-        if quote_unknown not in QUOTE_UNKNOWN:
-            raise ValueError(f"quote_unknown must be one of {', '.join(QUOTE_UNKNOWN)}")
+        starting_cash = check_options(
+            seed=seed,
+            port=port,
+            token_ttl=token_ttl,
+            tick_interval=tick_interval,
+            step_seconds=step_seconds,
+            history_page_size=history_page_size,
+            rate_limit=rate_limit,
+            starting_cash=starting_cash,
+            quote_symbol_in=quote_symbol_in,
+            quote_unknown=quote_unknown,
+            quote_unknown_choices=QUOTE_UNKNOWN,
+        )
         self.host = host
         self.port = port
         self.tick_interval = tick_interval

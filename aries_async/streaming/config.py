@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-import math
-
 import attrs
 
+from aries_async._settings import (
+    count_setting,
+    fraction_setting,
+    optional_count,
+    seconds_setting,
+)
 from aries_async.config import RetryPolicy
 from aries_async.errors import ConfigurationError
 
 __all__ = ["StreamConfig"]
+
+_SECONDS = (
+    "open_timeout",
+    "auth_timeout",
+    "close_timeout",
+    "ping_interval",
+    "pong_timeout",
+    "stale_after",
+    "backoff_max",
+    "backoff_reset_after",
+    "request_timeout",
+    "overtaken_wait",
+)
+"""The options in seconds that must be finite and above 0 (a timer of no time means none)."""
+_COUNTS = (
+    "market_buffer",
+    "account_buffer",
+    "status_buffer",
+    "max_message_size",
+    "subscribe_batch",
+    "overtaken_limit",
+)
+"""The options that count something, at least one."""
 
 
 @attrs.frozen(kw_only=True)
@@ -20,6 +47,13 @@ class StreamConfig:
     connection, give up after three handshakes in a row refused with a status such as 404:
     ``max_refusals``), ping every
     15 s and declare the connection dead after 30 s without any frame (data, pong, anything).
+
+    Every option is checked when the config is built: seconds are finite numbers (an int or a
+    float, not a bool, NaN or an infinity), above 0 but for ``healthy_after`` and
+    ``backoff_initial`` (0 allowed); counts and sizes are ints of at least 1 (``*_kept`` at
+    least 0; None where said); ``backoff_multiplier`` is at least 1, ``backoff_jitter`` in
+    [0, 1), ``reconnect`` a bool. Anything else raises
+    :class:`~aries_async.errors.ConfigurationError` naming ``StreamConfig.<option>``.
 
     Example:
         >>> cfg = StreamConfig(stale_after=10.0, max_attempts=5)
@@ -130,46 +164,25 @@ class StreamConfig:
     overtaken_limit: int = 4096
 
     def __attrs_post_init__(self) -> None:
-        positive = (
-            "open_timeout",
-            "auth_timeout",
-            "close_timeout",
-            "ping_interval",
-            "pong_timeout",
-            "stale_after",
-            "backoff_max",
-            "request_timeout",
-        )
-        for name in positive:
-            if getattr(self, name) <= 0:
-                raise ConfigurationError(f"StreamConfig.{name} must be positive")
-        if not self.healthy_after >= 0:
-            raise ConfigurationError("StreamConfig.healthy_after must be >= 0")
-        if self.backoff_initial < 0 or self.backoff_multiplier < 1:
-            raise ConfigurationError("backoff_initial must be >= 0 and backoff_multiplier >= 1")
-        if not 0 <= self.backoff_jitter < 1:
-            raise ConfigurationError("backoff_jitter must be in [0, 1)")
-        if self.max_attempts is not None and self.max_attempts < 1:
-            raise ConfigurationError("max_attempts must be None or at least 1")
-        if self.max_refusals is not None and self.max_refusals < 1:
-            raise ConfigurationError("max_refusals must be None or at least 1")
+        # Each check says what is taken, not what is refused: NaN compares false with
+        # everything, and a watchdog or a timeout of NaN seconds fires at once or never.
+        for name in _SECONDS:
+            seconds_setting(getattr(self, name), f"StreamConfig.{name}")
+        for name in ("healthy_after", "backoff_initial"):
+            seconds_setting(getattr(self, name), f"StreamConfig.{name}", zero=True)
+        seconds_setting(self.backoff_multiplier, "StreamConfig.backoff_multiplier", minimum=1)
+        fraction_setting(self.backoff_jitter, "StreamConfig.backoff_jitter")
+        for name in _COUNTS:
+            count_setting(getattr(self, name), f"StreamConfig.{name}")
+        for name in ("max_attempts", "max_refusals"):
+            optional_count(getattr(self, name), f"StreamConfig.{name}")
         for name in ("terminal_orders_kept", "unknown_orders_kept"):
-            kept = getattr(self, name)
-            if kept is not None and (type(kept) is not int or kept < 0):
-                raise ConfigurationError(f"{name} must be None or an int >= 0")
-        wait = self.overtaken_wait
-        if type(wait) not in (int, float) or not (math.isfinite(wait) and wait > 0):
+            optional_count(getattr(self, name), f"StreamConfig.{name}", minimum=0)
+        if not isinstance(self.reconnect, bool):
             raise ConfigurationError(
-                f"StreamConfig.overtaken_wait must be a finite number of seconds > 0, not {wait!r}"
+                f"StreamConfig.reconnect must be True or False, got {self.reconnect!r:.80}",
+                setting="StreamConfig.reconnect",
             )
-        limit = self.overtaken_limit
-        if type(limit) is not int or limit < 1:
-            raise ConfigurationError(
-                f"StreamConfig.overtaken_limit must be an int >= 1, not {limit!r}"
-            )
-        for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
-            if getattr(self, name) < 1:
-                raise ConfigurationError(f"StreamConfig.{name} must be at least 1")
 
     @property
     def retry_policy(self) -> RetryPolicy:

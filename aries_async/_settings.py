@@ -1,0 +1,219 @@
+"""The checks of settings' values: the numbers of ``StreamConfig``, ``ClientConfig``,
+``RetryPolicy``, the token stores, ``RedisRateBudget`` and the simulator, and the client's
+credentials. One rule for each kind of value, so that NaN, an infinity, a bool or a string is
+refused everywhere alike, at construction, before anything is sent. NaN compares false with
+everything, so a ``value <= 0`` check lets it through, and a timer set to it never fires or
+fires at once: every check here says what *is* accepted.
+
+Each check raises :class:`~aries_async.errors.ConfigurationError` by default, naming the
+setting (its ``setting`` too) and what it takes; the simulator's options raise
+:class:`~aries_async.errors.ValidationError` (``error=``, its ``field`` the option), a
+``ValueError`` as their other checks are.
+
+:func:`seconds_field` and :func:`count_field` make the same checks attrs validators, which a
+mutable class (the simulator's faults) also runs when an attribute is set.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from aries_async._validate import printable
+from aries_async.errors import ConfigurationError, ValidationError
+
+__all__ = [
+    "count_field",
+    "count_setting",
+    "credential_setting",
+    "fraction_setting",
+    "key_prefix_setting",
+    "optional_count",
+    "seconds_field",
+    "seconds_setting",
+    "seconds_settings",
+    "text_setting",
+]
+
+
+def _refusal(error: type[Exception], name: str, takes: str, value: object) -> Exception:
+    message = f"{name} must be {takes}, got {value!r:.80}"
+    if issubclass(error, ConfigurationError):
+        return error(message, setting=name)
+    if issubclass(error, ValidationError):
+        return error(message, field=name)
+    return error(message)
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float when it is a finite int or float (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def seconds_setting(
+    value: object,
+    name: str,
+    *,
+    zero: bool = False,
+    minimum: float | None = None,
+    unit: str = "seconds",
+    error: type[Exception] = ConfigurationError,
+) -> float:
+    """``value`` as a float, when it is a finite number (an int or a float, not a bool, NaN or
+    an infinity) above 0, or at least 0 when ``zero``, or at least ``minimum`` when given.
+
+    Raises:
+        ConfigurationError: (or ``error``) naming ``name`` and what it takes, for anything
+            else.
+    """
+    number = _number(value)
+    if minimum is not None:
+        takes, fits = f"a finite number >= {minimum:g}", number is not None and number >= minimum
+    elif zero:
+        takes, fits = f"a finite number of {unit} >= 0", number is not None and number >= 0
+    else:
+        takes, fits = f"a finite number of {unit} > 0", number is not None and number > 0
+    if number is None or not fits:
+        raise _refusal(error, name, takes, value)
+    return number
+
+
+def seconds_settings(**settings: object) -> None:
+    """Check each keyword's value as :func:`seconds_setting` (finite, above 0), named by the
+    keyword: the few timeouts and leases of one constructor.
+
+    Raises:
+        ConfigurationError: naming the first keyword refused.
+    """
+    for name, value in settings.items():
+        seconds_setting(value, name)
+
+
+def fraction_setting(
+    value: object, name: str, *, error: type[Exception] = ConfigurationError
+) -> float:
+    """``value`` as a float, when it is a number from 0 up to but not including 1.
+
+    Raises:
+        ConfigurationError: (or ``error``) naming ``name``, for anything else.
+    """
+    number = _number(value)
+    if number is None or not 0 <= number < 1:
+        raise _refusal(error, name, "a number in [0, 1)", value)
+    return number
+
+
+def count_setting(
+    value: object, name: str, *, minimum: int = 1, error: type[Exception] = ConfigurationError
+) -> int:
+    """``value``, when it is a whole number (an int, not a bool nor a float such as ``2.0``)
+    of at least ``minimum``.
+
+    Raises:
+        ConfigurationError: (or ``error``) naming ``name``, for anything else.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _refusal(error, name, f"a whole number >= {minimum}", value)
+    return value
+
+
+def optional_count(
+    value: object, name: str, *, minimum: int = 1, error: type[Exception] = ConfigurationError
+) -> int | None:
+    """None, or a whole number of at least ``minimum`` (:func:`count_setting`).
+
+    Raises:
+        ConfigurationError: (or ``error``) naming ``name``, for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _refusal(error, name, f"None or a whole number >= {minimum}", value)
+    return value
+
+
+def text_setting(value: object, name: str, *, spaces: bool = False) -> str:
+    """``value``, when it is a non-empty string without a line break or another control
+    character (a header's value, a URL sent in a form), nor a space unless ``spaces``.
+
+    Raises:
+        ConfigurationError: naming ``name``, for anything else.
+    """
+    if not isinstance(value, str) or not value.strip() or not printable(value, spaces=spaces):
+        takes = "text without line breaks or control characters"
+        raise _refusal(ConfigurationError, name, takes if spaces else f"{takes} or spaces", value)
+    return value
+
+
+def key_prefix_setting(value: object, name: str = "prefix") -> str:
+    """``value``, when it is a string (empty too) without spaces, control characters or braces:
+    the start of Redis keys whose hash tag, in braces, the store or budget puts after it.
+
+    Raises:
+        ConfigurationError: naming ``name``, for anything else.
+    """
+    if not isinstance(value, str) or not printable(value) or {"{", "}"} & set(value):
+        takes = "text without spaces, control characters or braces"
+        raise _refusal(ConfigurationError, name, takes, value)
+    return value
+
+
+def credential_setting(value: object, name: str) -> None:
+    """Check that a client id or secret (None: not given) is printable ASCII, spaces included
+    (RFC 6749 A.1, A.2). The value is a secret: only its name is said.
+
+    Raises:
+        ConfigurationError: anything else (``setting`` is ``name``).
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be text, not {type(value).__name__}", setting=name)
+    if not all(" " <= char <= "~" for char in value):
+        raise ConfigurationError(
+            f"{name} holds a line break, another control character or a character beyond "
+            "ASCII (read from a file with its trailing newline?): strip it",
+            setting=name,
+        )
+
+
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def seconds_field(
+    *, zero: bool = False, optional: bool = False, error: type[Exception] = ValidationError
+) -> _Validator:
+    """An attrs validator: :func:`seconds_setting` (None too when ``optional``), naming the
+    option ``Class.attribute``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (optional and value is None):
+            name = f"{type(instance).__name__}.{attribute.name}"
+            seconds_setting(value, name, zero=zero, error=error)
+
+    return check
+
+
+def count_field(
+    *, minimum: int = 1, optional: bool = False, error: type[Exception] = ValidationError
+) -> _Validator:
+    """An attrs validator: :func:`count_setting` (:func:`optional_count` when ``optional``),
+    naming the option ``Class.attribute``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = f"{type(instance).__name__}.{attribute.name}"
+        if optional:
+            optional_count(value, name, minimum=minimum, error=error)
+        else:
+            count_setting(value, name, minimum=minimum, error=error)
+
+    return check

@@ -1,0 +1,124 @@
+"""The simulator's options refuse what they cannot mean (NaN, an infinity, a negative or zero
+number of seconds, a bool, a string, a float for a count) where they are given: the
+constructor, before it listens, and the fault switches, built or set. The error is a
+:class:`ValidationError` (a ``ValueError``, as the simulator's other checks) naming the
+option and what it takes."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+
+from aries_async.errors import ValidationError
+from aries_async.sim import (
+    AppRateLimit,
+    ErrorFault,
+    Faults,
+    Firehose,
+    RateLimitFault,
+    ServerErrorFault,
+    Simulator,
+)
+
+
+def _cases(names: tuple[str, ...], values: tuple[object, ...]) -> list[tuple[str, object]]:
+    return [(name, value) for name in names for value in values]
+
+
+_NOT_SECONDS = (math.nan, math.inf, -math.inf, -1.0, 0, True, "1")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    _cases(("token_ttl", "step_seconds"), (*_NOT_SECONDS, None))
+    + _cases(("tick_interval", "rate_limit"), _NOT_SECONDS)
+    + _cases(("seed",), (1.5, "7", True, None))
+    + _cases(("port",), (-1, 65536, 80.0, True, "80", None))
+    + _cases(("history_page_size",), (0, -1, 10.0, True, "10"))
+    + _cases(
+        ("starting_cash",),
+        (Decimal("NaN"), Decimal("Infinity"), Decimal("-1"), 100.5, "100", True, None),
+    )
+    + _cases(("quote_symbol_in",), ("x", None))
+    + _cases(("quote_unknown",), ("ignore", None)),
+)
+def test_a_simulator_option_it_cannot_mean_is_refused(option: str, value: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        Simulator(**{option: value})  # type: ignore[arg-type]
+    assert str(info.value).startswith(f"{option} must be "), str(info.value)
+    assert info.value.field == option
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("seed", -3),
+        ("tick_interval", None),
+        ("tick_interval", 1),
+        ("rate_limit", None),
+        ("history_page_size", None),
+        ("port", 0),
+        ("starting_cash", Decimal("0")),
+    ],
+)
+def test_the_values_a_simulator_option_takes_are_kept(option: str, value: object) -> None:
+    sim = Simulator(**{option: value})  # type: ignore[arg-type]
+    assert getattr(sim, option, getattr(sim.settings, option, value)) == value
+
+
+def test_a_whole_starting_cash_is_taken_as_a_decimal() -> None:
+    assert Simulator(starting_cash=5000).state.starting_cash == Decimal(5000)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "option", "value"),
+    [
+        *((AppRateLimit, "per_second", v) for v in (*_NOT_SECONDS, None)),
+        *((AppRateLimit, "burst", v) for v in (0, 1.5, math.nan, True, "2")),
+        *(
+            (Firehose, name, v)
+            for name in ("symbols", "lines_per_frame", "variants")
+            for v in (0, 2.0, math.nan, True, "3", None)
+        ),
+        *((Firehose, "count", v) for v in (0, 2.0, True, "3")),
+        *((Firehose, "duration", v) for v in _NOT_SECONDS),
+        *((RateLimitFault, "retry_after", v) for v in (math.nan, math.inf, -1, True, "1", None)),
+        *((RateLimitFault, "count", v) for v in (-1, 1.0, True, "1")),
+        *((ServerErrorFault, "retry_after", v) for v in (math.nan, math.inf, -1, True, "1")),
+        *((ServerErrorFault, "status", v) for v in (99, 600, 503.0, True, "503", None)),
+        *((ErrorFault, "status", v) for v in (99, 600, 400.0, "400", None)),
+        *((ErrorFault, "count", v) for v in (-1, 1.5, "1")),
+        *(
+            (Faults, name, v)
+            for name in ("latency", "late_token_answers")
+            for v in (math.nan, math.inf, -0.5, True, "0.2", None)
+        ),
+        *(
+            (Faults, name, v)
+            for name in ("reject_orders", "swallow_order_response")
+            for v in (-1, 1.0, True, "1", None)
+        ),
+    ],
+)
+def test_a_fault_switch_value_it_cannot_mean_is_refused(
+    kind: type, option: str, value: object
+) -> None:
+    required = {"per_second": 5.0} if kind is AppRateLimit and option != "per_second" else {}
+    with pytest.raises(ValidationError) as info:
+        kind(**required, **{option: value})
+    name = f"{kind.__name__}.{option}"
+    assert str(info.value).startswith(f"{name} must be "), str(info.value)
+    assert info.value.field == name
+
+
+def test_a_fault_switch_set_later_is_checked_too() -> None:
+    faults = Faults()
+    with pytest.raises(ValidationError, match=r"^Faults\.latency must be "):
+        faults.latency = math.nan
+    assert faults.latency == 0.0
+    faults.latency = 0.25
+    fault = RateLimitFault(count=2)
+    fault.count = 1  # the simulator counts a burst down as it answers: each count is checked
+    assert (faults.latency, fault.count) == (0.25, 1)
