@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, until
 
-from aries_async.errors import ResponseFormatError
+from aries_async.errors import ResponseFormatError, StreamRequestError
+from aries_async.models.events import ServerErrorMessage
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
@@ -98,4 +99,25 @@ async def test_a_late_echo_of_the_token_before_a_reauthentication_is_not_quoted(
     assert warned and "[redacted]" in warned[0], warned  # the line is still shown, not it
     for text in [_printed(raised.value), *(r.getMessage() for r in caplog.records)]:
         assert not shows_secret(text, first), text
+        assert not shows_secret(text, tokens.current), text
+
+
+async def test_a_refusal_quoting_the_token_is_told_without_it(
+    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    tokens = Tokens(sim)
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    async with make_stream("market", sim, fake_time, FAST, tokens) as stream:
+        await until(lambda: stream.connected)
+        events = stream.events()
+        said = f"not entitled: token {tokens.current} has no options scope"
+        sim.faults.ws_refused_requests = {"/options/*/expiry-dates": said}
+        with pytest.raises(StreamRequestError) as raised:
+            await stream.expiry_dates("AAPL")
+        await until(lambda: events.pending > 0)
+        heard = [events.get_nowait() for _ in range(events.pending)]
+    [error] = [e for e in heard if type(e) is ServerErrorMessage]
+    assert "not entitled" in error.error and "[redacted]" in error.error, error.error
+    texts = [_printed(raised.value), repr(error), *(r.getMessage() for r in caplog.records)]
+    for text in texts:
         assert not shows_secret(text, tokens.current), text

@@ -131,6 +131,11 @@ class Decoder:
         newest and the few before it, which a server answering late may still echo)."""
         return blanked(text, self._sent) if self._sent else text
 
+    def _said(self, words: Any) -> str:
+        """The server's words in an error (its text, its code) without the tokens: they reach
+        the consumers, the requests' errors and the logs."""
+        return self.unquoted(words if type(words) is str else str(words))
+
     def _shown(self, line: Any) -> str:
         """``line`` for a warning: its first 80 characters, without the tokens."""
         return self.unquoted(repr(line)[:80])
@@ -296,10 +301,10 @@ class Decoder:
                 error = body.get("message") or body.get("error") or f"status {status}"
                 code = body.get("code")
                 return ServerErrorMessage(
-                    error=str(error),
+                    error=self._said(error),
                     request_id=_request_id(message, payload),
                     status=status,
-                    code=None if code is None else str(code),
+                    code=None if code is None else self._said(code),
                 )
             return SubscribeAck(
                 request_id=_request_id(message, payload),
@@ -323,12 +328,12 @@ class Decoder:
         if action in _AUTH_FAILURES:
             return AuthFailure(
                 action=action,
-                error=str(payload.get("error") or action),
+                error=self._said(payload.get("error") or action),
                 request_id=_request_id(message, payload),
             )
         if action == "error":
             return ServerErrorMessage(
-                error=str(payload.get("error") or payload.get("message") or "error"),
+                error=self._said(payload.get("error") or payload.get("message") or "error"),
                 request_id=_request_id(message, payload),
                 symbols=_texts(payload.get("symbols")),
                 channels=_texts(payload.get("channels")),
