@@ -8,13 +8,17 @@ import json
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-__all__ = ["SHOWN_RUN", "blanked", "kind_of", "quotes_secret", "redact"]
+__all__ = ["BLANK", "SHOWN_RUN", "blanked", "kind_of", "quotes_secret", "redact"]
 
 
 def redact(secret: str | None) -> str:
     """A stand-in for a secret in logs and reprs; it reveals nothing of the secret."""
     return "<none>" if not secret else "<redacted>"
 
+
+BLANK = "[redacted]"
+"""What :func:`blanked` puts where a secret was: a text holding it quoted one (the streams'
+decoder blanks the server's words before the session reads them)."""
 
 SHOWN_RUN = 12
 """The most characters of a secret in a row that :func:`blanked` leaves in a text (the window
@@ -65,7 +69,7 @@ def blanked(text: str, secrets: Iterable[str | None]) -> str:
         if not hidden[index]:
             parts.append(char)
         elif index == 0 or not hidden[index - 1]:
-            parts.append("[redacted]")
+            parts.append(BLANK)
     return "".join(parts)
 
 

@@ -8,6 +8,7 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
+* text as it is, a number or a boolean as its text, an object or a list refused;
 * ``date`` as ``YYYY-MM-DD``; a time, ``Decimal`` or ``int`` field with ``wire(lenient=True)``
   reads an unreadable value (a year of 2025.5) as ``None`` (logged on ``aries_async.models``)
   instead of failing the model;
@@ -38,9 +39,10 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from aries_async._answer_secrets import unquoted
+from aries_async._redaction import kind_of
 from aries_async.models._envelopes import closed_keys, unknown_keys
 from aries_async.models._lists import is_list, list_hook_factory
-from aries_async.models._values import number_decimal, parse_whole
+from aries_async.models._values import loose_value, parse_whole, wire_text
 from aries_async.models.common import (
     OpenEnum,
     datetime_to_epoch,
@@ -200,13 +202,6 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
     return structure_other
 
 
-def _loose(value: Any) -> Any:
-    """A value of an open object's unnamed keys: a number as ``Decimal``, the rest as is."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number_decimal(value)
-    return value
-
-
 def _is_tagged_union(tp: Any) -> bool:
     """A union of models that all carry a ``__wire_tag__``."""
     if typing.get_origin(tp) not in (typing.Union, types.UnionType):
@@ -227,7 +222,7 @@ def _tagged_union_factory(conv: cattrs.Converter) -> Callable[[Any], _Hook]:
                     if value.get(field) == tag:
                         return conv.structure(value, cls)
             tags = ", ".join(sorted(f"{field}={tag!r}" for field, tag in members))
-            raise ValueError(f"expected an object with one of {tags}, got {value!r:.80}")
+            raise ValueError(f"expected an object with one of {tags}, got {kind_of(value)}")
 
         return structure_tagged
 
@@ -247,8 +242,11 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
     conv.register_structure_hook(int, lambda value, _type: parse_whole(value))
     conv.register_structure_hook(bool, structure_bool)  # a subclass of int: keeps its own
 
+    # An object or a list is no text: cattrs' own ``str()`` would keep its text as the value.
+    conv.register_structure_hook(str, lambda value, _type: wire_text(value))
+
     def _structure_enum(value: Any, cls: type[OpenEnum]) -> OpenEnum:
-        return cls(value if isinstance(value, str) else str(value))
+        return cls(wire_text(value))
 
     # Class-based registration: it must win over cattrs' own hooks for ``str``, a base class.
     conv.register_structure_hook(OpenEnum, _structure_enum)
@@ -306,7 +304,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
                 return value
             if value.__class__ is not dict and not isinstance(value, Mapping):
                 # cattrs would read a string's fields with ``in`` and build an empty model.
-                raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
+                raise TypeError(f"expected a JSON object for {cls.__name__}, got {kind_of(value)}")
             if known is not None and value and known.isdisjoint(value):
                 # no empty model of an object in a shape this client does not know
                 raise ValueError(unknown_keys(dict(value), known))
@@ -329,7 +327,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
             if not isinstance(value, Mapping):
                 return structure_model(value, type_)
             model = structure_model({k: v for k, v in value.items() if k in known}, type_)
-            rest = {k: _loose(v) for k, v in value.items() if k not in known}
+            rest = {k: loose_value(v) for k, v in value.items() if k not in known}
             return attrs.evolve(model, **{extra: rest})
 
         return structure_open_model

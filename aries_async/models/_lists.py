@@ -11,6 +11,8 @@ from typing import Any
 import cattrs
 from cattrs.cols import list_structure_factory
 
+from aries_async._redaction import kind_of
+
 __all__ = ["is_list", "list_hook_factory"]
 
 _Hook = Callable[[Any, Any], Any]
@@ -26,7 +28,7 @@ def list_hook_factory(conv: cattrs.Converter) -> Callable[[Any], _Hook]:
     tuple) only.
 
     Raises (the hook):
-        ValueError: the value is no list.
+        ValueError: the value is no list (said by its type: what it holds is not quoted).
     """
 
     def factory(tp: Any) -> _Hook:
@@ -34,7 +36,7 @@ def list_hook_factory(conv: cattrs.Converter) -> Callable[[Any], _Hook]:
 
         def structure_list(value: Any, type_: Any) -> Any:
             if value.__class__ is not list and not isinstance(value, (list, tuple)):
-                raise ValueError(f"expected a list, got {value!r:.80}")
+                raise ValueError(f"expected a list, got {kind_of(value)}")
             return items(value, type_)
 
         return structure_list

@@ -18,7 +18,8 @@ import orjson
 from aries_async._deprecation import renamed
 from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.models._deferred import PENDING, Deferred
-from aries_async.models._values import json_number, number_decimal, response_decimal
+from aries_async.models._values import json_number, number_decimal, response_decimal, wire_text
+from aries_async.models._wire import to_str
 
 __all__ = ["NO_SYMBOL", "Quote"]
 
@@ -58,8 +59,16 @@ _new = object.__new__
 _setattr = object.__setattr__
 
 
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+def _text(value: object, what: str) -> str | None:
+    """A text of the item, a number's too (:func:`wire_text`).
+
+    Raises:
+        ResponseFormatError: an object or a list, said by its type (never quoted).
+    """
+    try:
+        return None if value is None else wire_text(value)
+    except TypeError as exc:
+        raise ResponseFormatError(f"{what}: {exc}") from None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -163,8 +172,8 @@ class Quote:
         s = item.get("s")
         status = s
         if s != "ok" or type(symbol) is not str:  # anything but the usual {"n": ..., "s": "ok"}
-            n = _text(symbol) or None
-            s = _text(s) or None
+            n = _text(symbol, "quote item n") or None
+            s = _text(s, "quote item s") or None
             status = s.lower() if s is not None else None
             if s is not None and status not in _ITEM_STATUSES:
                 symbol, name = s, n
@@ -173,7 +182,8 @@ class Quote:
         if status == "error":
             values = item.get("v")
             detail = values.get("errmsg") if isinstance(values, Mapping) else None
-            detail = _text(detail or item.get("errmsg")) or "the server reported an error"
+            # An object for the words is not quoted (to_str): the item still says "error".
+            detail = to_str(detail or item.get("errmsg")) or "the server reported an error"
             raise QuoteError(symbol or requested or NO_SYMBOL, detail)
         if not symbol:
             if not requested:
@@ -188,11 +198,11 @@ class Quote:
             (short_name is None or type(short_name) is str)
             and (description is None or type(description) is str)
             and (exchange is None or type(exchange) is str)
-        ):  # a number or another JSON value where a text belongs: its text
+        ):  # a number where a text belongs: its text; an object or a list is refused
             short_name, description, exchange = (
-                _text(short_name),
-                _text(description),
-                _text(exchange),
+                _text(short_name, f"quote {symbol} short_name"),
+                _text(description, f"quote {symbol} description"),
+                _text(exchange, f"quote {symbol} exchange"),
             )
         state: dict[str, Any] = {
             "symbol": symbol,

@@ -4,7 +4,8 @@ Market data sends JSON numbers; a float becomes the ``Decimal`` of its shortest 
 ``repr`` writes (``189.49`` -> ``Decimal("189.49")``, never ``189.4900000000000090...``).
 :func:`number_decimal` converts one value and :func:`numbers_decimals` a list of them in one
 go; :func:`parse_decimal` is the strict form for REST models, which refuses what is not a number.
-:func:`parse_whole` reads a whole number (a count, a year) and refuses a fraction.
+:func:`parse_whole` reads a whole number (a count, a year) and refuses a fraction;
+:func:`wire_text` reads a text field, and refuses an object or a list.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from typing import Any
 
 import orjson
 
+from aries_async._redaction import kind_of
 from aries_async.errors import ResponseFormatError
 
 __all__ = [
     "EXACT",
     "float_decimal",
     "json_number",
+    "loose_value",
     "number_decimal",
     "numbers_decimals",
     "parse_decimal",
     "parse_whole",
     "response_decimal",
+    "wire_text",
 ]
 
 EXACT = Context()
@@ -77,6 +81,13 @@ def number_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(int(value), EXACT)
     return None
+
+
+def loose_value(value: Any) -> Any:
+    """A value of an open object's unnamed keys: a number as ``Decimal``, the rest as is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_decimal(value)
+    return value
 
 
 def numbers_decimals(numbers: Sequence[object]) -> list[Decimal | None] | None:
@@ -168,3 +179,19 @@ def response_decimal(value: object, what: str) -> Decimal | None:
         return parse_decimal(value)
     except ValueError as exc:
         raise ResponseFormatError(f"{what}: {exc}") from None
+
+
+def wire_text(value: Any) -> str:
+    """A text field's wire value: text as it is, a number or a boolean as its text (``12`` ->
+    ``"12"``: an id the spec leaves UNCERTAIN may come as a number, ``true`` -> ``"True"``).
+
+    Raises:
+        TypeError: an object, a list or ``null`` (in a list of texts), said by its type and
+            never quoted: the text of an object is no value of the field, and may hold a
+            secret (a server echoing a request puts a token there).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, Decimal)):  # a bool is an int
+        return str(value)
+    raise TypeError(f"expected text, got {kind_of(value)}")

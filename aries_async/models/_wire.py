@@ -18,7 +18,7 @@ import attrs
 
 from aries_async._deprecation import renamed
 from aries_async.models._deferred import Deferred, deferred_names
-from aries_async.models._values import number_decimal
+from aries_async.models._values import number_decimal, wire_text
 from aries_async.models.common import MS_RANGE, epoch_ms, parse_datetime
 
 __all__ = [
@@ -59,9 +59,17 @@ def to_int(value: Any) -> int | None:
 
 
 def to_str(value: Any) -> str | None:
-    if value is None or value == "":
+    """Text as it is, a number or a boolean as its text (as the converter reads a text field:
+    :func:`~aries_async.models._values.wire_text`); None for ``""`` and for an object or a
+    list, whose text is no value of the field (and may hold a secret the server echoed)."""
+    if type(value) is str:
+        return value or None
+    if value is None:
         return None
-    return value if type(value) is str else str(value)
+    try:
+        return wire_text(value)
+    except TypeError:
+        return None
 
 
 def to_time(value: Any) -> datetime | None:

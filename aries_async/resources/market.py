@@ -26,6 +26,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.models._resolutions import RESOLUTIONS
+from aries_async.models._wire import to_str
 from aries_async.models.market import (
     Quote,
     QuoteBatch,
@@ -80,7 +81,8 @@ _OPTIONS = "aries_async.models.options"
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    # The server's words, as a quote item's: an object is not quoted (its text may hold a secret).
+    return to_str(value)
 
 
 def _refuses_batch(data: Any) -> bool:

@@ -203,6 +203,10 @@ field                              effect
                                    ``error`` event carrying that text, its id where
                                    ``ws_error_id`` says, instead of a ``response``
                                    Flag: ``--ws-refuse-request PATTERN[=TEXT]`` (repeatable).
+``ws_request_answers``             path pattern -> any JSON value: the market socket answers the
+                                   requests whose path matches the pattern (as
+                                   ``ws_refused_requests``) with that value as their ``data``
+                                   (Python only: a misshapen answer, a token echoed)
 ``ws_response_shape``              where a socket request's answer sits in its ``response``
                                    payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
                                    ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
@@ -243,6 +247,8 @@ field                              effect
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import attrs
 
@@ -294,6 +300,7 @@ class WebsocketFaults:
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_refused_requests: dict[str, str] = attrs.Factory(dict)
+    ws_request_answers: dict[str, Any] = attrs.Factory(dict)
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
     ws_watchlist_auto: bool = False

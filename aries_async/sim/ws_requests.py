@@ -19,7 +19,9 @@ beside ``status`` in the payload). A failure is a ``response`` with ``status`` >
 ``code`` and ``message`` (as the SDK reads them). ``faults.ws_ignore_requests`` leaves every
 request unanswered; ``faults.ws_refused_requests`` refuses those whose path matches one of its
 patterns with an ``error`` event instead (``{"action": "error", "error": TEXT}``, the id where
-``faults.ws_error_id`` says), as websocket.md 2.6 shows the server's errors.
+``faults.ws_error_id`` says), as websocket.md 2.6 shows the server's errors;
+``faults.ws_request_answers`` answers those whose path matches one of its patterns with its
+value as the ``data`` (any JSON value: a misshapen answer, an echo of a token).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def _snapshot(session: Session, symbol: str) -> dict[str, Any]:
     return {"symbol": snap.symbol, **market_values(data, session.hub.ctx.faults)}
 
 
-def _route(session: Session, method: str, path: str) -> dict[str, Any]:
+def _route(session: Session, method: str, path: str) -> Any:
     if method != "GET":
         raise OptionsLookupError(405, "METHOD_NOT_ALLOWED", f"{method} is not supported")
     path = _PREFIX.sub("", path.rstrip("/"), count=1)
@@ -89,8 +91,12 @@ def answer_request(session: Session, payload: dict[str, Any], request_id: str | 
     if refusal is not None:
         session.refuse({"error": refusal}, request_id)
         return
+    bare = _PREFIX.sub("", path.rstrip("/"), count=1)
+    given = [
+        data for pattern, data in faults.ws_request_answers.items() if fnmatchcase(bare, pattern)
+    ]
     try:
-        data = _route(session, method, path)
+        data = given[0] if given else _route(session, method, path)
     except OptionsLookupError as error:
         answer: dict[str, Any] = {
             "status": error.status,
@@ -99,7 +105,7 @@ def answer_request(session: Session, payload: dict[str, Any], request_id: str | 
         }
     else:
         shape = faults.ws_response_shape
-        if shape == "flat":
+        if shape == "flat" and isinstance(data, dict):
             answer = {"status": 200, **data}
         else:
             answer = {"status": 200, "body" if shape == "body" else "data": data}

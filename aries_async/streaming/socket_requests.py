@@ -30,9 +30,10 @@ taken, else the payload without ``status``, ``id``, ``code`` and ``message``.
 from __future__ import annotations
 
 import asyncio
+import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
     from aries_async.streaming.connection import Connection
 
 __all__ = ["EquitySnapshot", "PendingRequests", "SocketRequests", "answer_data"]
+
+_T = TypeVar("_T")
 
 
 EQUITY_SNAPSHOT_PATH = "/equities/{symbol}/snapshot"
@@ -217,6 +220,24 @@ class SocketRequests:
     def _check_open(self) -> None:
         raise NotImplementedError
 
+    def _structured(self, data: Any, cls: type[_T], what: str) -> _T:
+        """The answer ``data`` as ``cls``.
+
+        Raises:
+            ResponseFormatError: it does not fit; neither its message nor its causes quote a
+                token the stream authenticated with (the answer came on the socket: the
+                blanking of ``client.request`` does not see it).
+        """
+        from aries_async.models._problems import structure_answer
+
+        try:
+            return structure_answer(data, cls, what)
+        except ResponseFormatError as exc:
+            clean = _unquoting(exc, self._connection.decoder.unquoted)
+            if clean is exc:
+                raise
+            raise clean from None
+
     async def request(
         self,
         method: str,
@@ -282,13 +303,11 @@ class SocketRequests:
             StreamRequestInterrupted, StreamClosedError: see :meth:`request`;
             ResponseFormatError: the answer does not fit.
         """
-        from aries_async.models._problems import structure_answer
         from aries_async.models.options import OptionExpirations
 
         symbol = _symbol(symbol)
         data = await self.request("GET", f"/options/{symbol}/expiry-dates", timeout=timeout)
-        found = structure_answer(data, OptionExpirations, "expiry dates")
-        return found.expiry_dates
+        return self._structured(data, OptionExpirations, "expiry dates").expiry_dates
 
     async def contract_symbols(
         self, symbol: str, expiration: date, *, timeout: float | None = None
@@ -300,13 +319,12 @@ class SocketRequests:
         Raises:
             ValidationError: ``expiration`` is not a date; and as :meth:`expiry_dates`.
         """
-        from aries_async.models._problems import structure_answer
         from aries_async.models.options import OptionChain
 
         expiration = require_day(expiration, "expiration")
         path = f"/options/{_symbol(symbol)}/contracts/{expiration.isoformat()}"
         data = await self.request("GET", path, timeout=timeout)
-        return structure_answer(data, OptionChain, "contract symbols")
+        return self._structured(data, OptionChain, "contract symbols")
 
     async def equity_snapshot(self, symbol: str, *, timeout: float | None = None) -> EquitySnapshot:
         """The current quote and last trade of a symbol (the path is UNKNOWN in the spec: we
@@ -319,7 +337,8 @@ class SocketRequests:
         path = EQUITY_SNAPSHOT_PATH.format(symbol=symbol)
         data = await self.request("GET", path, timeout=timeout)
         if not isinstance(data, Mapping):
-            raise ResponseFormatError(f"unexpected equity snapshot response: {data!r:.80}")
+            shown = self._connection.decoder.unquoted(repr(data)[:80])
+            raise ResponseFormatError(f"unexpected equity snapshot response: {shown}")
         name = data.get("symbol")
         name = name.upper() if isinstance(name, str) and name else symbol
         return EquitySnapshot(
@@ -328,6 +347,18 @@ class SocketRequests:
             trade=TradeUpdate(symbol=name, data=data, timestamp_ms=None),
             raw=data,
         )
+
+
+def _unquoting(error: ResponseFormatError, unquoted: Callable[[str], str]) -> ResponseFormatError:
+    """``error`` when neither it nor its causes quote a token (``unquoted`` blanks them); else
+    one without them: its message blanked, its causes (cattrs' errors, which hold the value
+    whole) left off."""
+    printed = "".join(traceback.format_exception(error))
+    if unquoted(printed) == printed:
+        return error
+    fresh = ResponseFormatError(unquoted(str(error)))
+    fresh.__suppress_context__ = True
+    return fresh
 
 
 def _names(path: str, query: Mapping[str, Any] | None) -> list[str]:

@@ -314,3 +314,19 @@ def test_the_reader_gives_the_converters_models_or_none(seed: int) -> None:
             assert isinstance(read, Unread), (seed, changed)
             continue
         assert isinstance(read, Unread) or read == built, (seed, changed)
+
+
+@pytest.mark.parametrize("odd", [{"token": "x"}, ["AAPL"], {}])
+@pytest.mark.parametrize("how", ["list", "one"])
+def test_a_text_field_given_an_object_is_refused_by_both_paths(odd: object, how: str) -> None:
+    wire: Any = [POSITION, {**POSITION, "symbol": odd}]
+    cls: Any = POSITIONS
+    if how == "one":
+        wire, cls = wire[1], Position
+    else:
+        assert isinstance(_read(cls, wire), Unread)
+    with pytest.raises((cattrs.BaseValidationError, ValueError, TypeError)) as info:
+        structure(wire, cls)
+    described = _described(info.value)
+    assert "symbol" in described and type(odd).__name__ in described, described
+    assert "'token'" not in described and "AAPL" not in described

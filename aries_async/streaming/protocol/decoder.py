@@ -9,7 +9,9 @@ float); the rest, nearly every frame, by orjson."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,6 +43,9 @@ __all__ = ["Decoder"]
 log = logging.getLogger("aries_async.streaming")
 _loads, _plain_loads = loads, orjson.loads
 _NEWLINE = ord("\n")
+_KEPT_TOKENS = 4
+"""How many of the tokens a stream authenticated with its decoder keeps out of what it quotes:
+a server answering late may echo one that a re-authentication has replaced."""
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
 bytes argument raises (and clears) a TypeError every time."""
@@ -98,8 +103,9 @@ class Decoder:
         invalid: JSON objects whose payload did not fit its model (delivered as unknown).
         unknown: messages delivered as :class:`UnknownEvent`.
         lines: JSON lines decoded in total.
-        sent: the token the stream last authenticated with (set as the auth request goes):
-            a line a warning quotes is quoted without it, whole or in part.
+        sent: the token the stream last authenticated with (set as the auth request goes, and
+            at each re-authentication): a line a warning quotes is quoted without it, nor
+            without the few before it (:meth:`unquoted`), whole or in part.
     """
 
     def __init__(self) -> None:
@@ -107,12 +113,32 @@ class Decoder:
         self.invalid: int = 0
         self.unknown: int = 0
         self.lines: int = 0
-        self.sent: str | None = None
+        self._sent: deque[str] = deque(maxlen=_KEPT_TOKENS)
+
+    @property
+    def sent(self) -> str | None:
+        return self._sent[-1] if self._sent else None
+
+    @sent.setter
+    def sent(self, token: str | None) -> None:
+        if token:
+            with contextlib.suppress(ValueError):
+                self._sent.remove(token)
+            self._sent.append(token)
+
+    def unquoted(self, text: str) -> str:
+        """``text`` without any of the tokens the stream authenticated with lately (the
+        newest and the few before it, which a server answering late may still echo)."""
+        return blanked(text, self._sent) if self._sent else text
+
+    def _said(self, words: Any) -> str:
+        """The server's words in an error (its text, its code) without the tokens: they reach
+        the consumers, the requests' errors and the logs."""
+        return self.unquoted(words if type(words) is str else str(words))
 
     def _shown(self, line: Any) -> str:
-        """``line`` for a warning: its first 80 characters, without :attr:`sent`."""
-        text = repr(line)[:80]
-        return blanked(text, [self.sent]) if self.sent else text
+        """``line`` for a warning: its first 80 characters, without the tokens."""
+        return self.unquoted(repr(line)[:80])
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
@@ -275,10 +301,10 @@ class Decoder:
                 error = body.get("message") or body.get("error") or f"status {status}"
                 code = body.get("code")
                 return ServerErrorMessage(
-                    error=str(error),
+                    error=self._said(error),
                     request_id=_request_id(message, payload),
                     status=status,
-                    code=None if code is None else str(code),
+                    code=None if code is None else self._said(code),
                 )
             return SubscribeAck(
                 request_id=_request_id(message, payload),
@@ -302,12 +328,12 @@ class Decoder:
         if action in _AUTH_FAILURES:
             return AuthFailure(
                 action=action,
-                error=str(payload.get("error") or action),
+                error=self._said(payload.get("error") or action),
                 request_id=_request_id(message, payload),
             )
         if action == "error":
             return ServerErrorMessage(
-                error=str(payload.get("error") or payload.get("message") or "error"),
+                error=self._said(payload.get("error") or payload.get("message") or "error"),
                 request_id=_request_id(message, payload),
                 symbols=_texts(payload.get("symbols")),
                 channels=_texts(payload.get("channels")),

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from aries_async.auth.tokens import blanked, quotes_secret
+from aries_async._redaction import BLANK, blanked, quotes_secret
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import (
     AuthExpired,
@@ -325,8 +325,9 @@ class Session:
             text = error.error
             # One that quotes the token sent is about it, whatever its words: delivered as
             # data, it would hand the token to the consumers (and leave the re-authentication
-            # to time out).
-            return text.strip().lower() in AUTH_REFUSALS or quotes_secret(text, [self._sent])
+            # to time out). The decoder has blanked the stream's tokens out of it already.
+            quoted = BLANK in text or quotes_secret(text, [self._sent])
+            return text.strip().lower() in AUTH_REFUSALS or quoted
         return error.request_id == self._reauth_id
 
     def _control(self, kind: type[Any], message: Any) -> Action | None:
