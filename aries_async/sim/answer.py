@@ -34,7 +34,7 @@ from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.option_chains import Contract, chain, chain_dates, priced
 from aries_async.sim.option_model import OPTION_SYMBOL, parse_osi
-from aries_async.sim.prediction_events import category_levels
+from aries_async.sim.prediction_events import category_levels, series_contracts
 from aries_async.sim.rankings import market, rank, underlyings
 from aries_async.sim.walk import stable_seed
 
@@ -102,6 +102,8 @@ class Answer:
         options = op["path"].startswith("/v1/options/")
         pool = market(ctx.feed.symbols) if self.ranked and not options else UNIVERSE
         self.symbols = list(symbols) or list(CONTRACTS if self.prediction else pool)
+        if self.prediction and not self.asked:  # an event's (base event's) series only
+            self.symbols = series_contracts(params, CONTRACTS) or self.symbols
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
         key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)

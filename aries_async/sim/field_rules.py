@@ -67,8 +67,10 @@ from aries_async.sim.field_values import (
 from aries_async.sim.prediction_events import (
     OUTCOMES,
     PRICE_SCALE,
+    base_event_id,
     category_levels,
     evaluation_type,
+    strike_text,
     strike_unit,
     time_specifier,
 )
@@ -146,6 +148,10 @@ RULES: tuple[_Row, ...] = (
     (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
     (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
     (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
+    # as the ticker names it, to the places it names ("4.00", not "4")
+    (r"^strikeValue$", "", (), _r(lambda a, it: strike_text(it.symbol) or it.strike)),
+    (r"^baseEventId$", "", ("string",),
+     _r(lambda a, it: base_event_id(it.symbol) or stable_id("baseEventId")(a, it))),
     # words where a name alone gives a placeholder (field_texts): the prediction venue's
     # names and questions, logo files, the alternative-data records
     *TEXT_ROWS,
