@@ -52,6 +52,7 @@ from aries_async.sim.field_values import (
     pick,
     price,
     put_call,
+    right_word,
     shares,
     stable_id,
     stable_int_id,
@@ -181,7 +182,8 @@ RULES: tuple[_Row, ...] = (
      ("string",), _r(lambda a, it: a.name_of(it.symbol))),
     (r"(?i)(title|headline|question|summary|eventName)$", "", ("string",), _r(headline)),
     # option contracts
-    (r"^(contractType|putCall)$", "", ("string",), _r(put_call)),
+    (r"^contractType$", "", ("string",), _r(put_call)),
+    (r"^putCall$", "", ("string",), _r(right_word)),
     (r"^exerciseStyle$", "", (), _r(const("american"))),
     (r"^sharesPerContract$", "", (), _r(const(100))),
     (r"(?i)^(strike|strikePrice|strikeValue)$", "", (), _r(lambda a, it: it.strike)),

@@ -47,6 +47,7 @@ __all__ = [
     "pick",
     "price",
     "put_call",
+    "right_word",
     "screener_type",
     "shares",
     "stable_id",
@@ -299,6 +300,14 @@ def osi_or_symbol(a: Answer, it: Item) -> str:
 def put_call(a: Answer, it: Item) -> str:
     """``put`` or ``call`` (``call`` for a stock)."""
     return "put" if it.option is not None and not it.option.call else "call"
+
+
+def right_word(a: Answer, it: Item) -> str:
+    """An option's ``putCall``: ``CALL`` or ``PUT``, as the spec and finance-dev spell it
+    (``C``/``P`` the short forms); empty for a stock, as a 13F holding of shares has it."""
+    if it.option is None:
+        return ""
+    return "CALL" if it.option.call else "PUT"
 
 
 def screener_type(a: Answer, it: Item) -> str:
