@@ -65,6 +65,7 @@ from aries_async.sim.field_values import (
     typical,
     underlying,
 )
+from aries_async.sim.field_words import WORD_ROWS
 from aries_async.sim.prediction_events import (
     OUTCOMES,
     PRICE_SCALE,
@@ -156,6 +157,7 @@ RULES: tuple[_Row, ...] = (
     # words where a name alone gives a placeholder (field_texts): the prediction venue's
     # names and questions, logo files, the alternative-data records
     *TEXT_ROWS,
+    *WORD_ROWS,
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
