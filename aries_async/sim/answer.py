@@ -131,6 +131,8 @@ class Answer:
         if item.root:
             if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
                 return [self.item(i) for i in range(len(self.symbols))]
+            if name == "holdings":  # a fund's positions: securities other than the fund
+                return [self._held(self.item(i)) for i in self.indexes]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
@@ -159,6 +161,12 @@ class Answer:
             return _shifted(parent, j)
         others = [s for s in UNIVERSE if s != parent]
         return others[(j - 1) % len(others)]
+
+    def _held(self, item: Item) -> Item:
+        """``item`` as the position of a fund asked about: another ticker of the universe."""
+        others = [s for s in UNIVERSE if s not in self.symbols]
+        symbol = others[item.index % len(others)]
+        return attrs.evolve(item, symbol=symbol, price=self.price(symbol))
 
     def choose(self, item: Item, branches: Sequence[frozenset[str]]) -> int:
         """The branch whose constants match a request parameter (else the first)."""

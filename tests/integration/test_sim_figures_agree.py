@@ -92,3 +92,14 @@ async def test_short_interest_covers_in_the_days_it_says(api: SimApi) -> None:
         days = row["shortInterest"] / row["avgDailyVolume"]
         assert row["daysToCover"] == pytest.approx(days, abs=0.01), row
         assert row["shortInterest"] > row["avgDailyVolume"] / 10, row  # days, not minutes
+
+
+@pytest.mark.parametrize("symbol", ["SPY", "QQQ"])
+async def test_an_etf_holds_other_securities_each_once(api: SimApi, symbol: str) -> None:
+    # found a defect: every holding of SPY was SPY itself
+    body = await _answer(api, "getEtfHoldings", symbol=symbol)
+    held = [h["symbol"] for h in body["data"]["holdings"]]
+    assert len(held) > 1
+    assert symbol not in held, held
+    assert len(set(held)) == len(held), held
+    assert body["data"]["symbol"] == symbol, body["data"]
