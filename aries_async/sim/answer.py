@@ -131,7 +131,7 @@ class Answer:
         if item.root:
             if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
                 return [self.item(i) for i in range(len(self.symbols))]
-            if name == "holdings":  # a fund's positions: securities other than the fund
+            if self.asked and name == "holdings":  # a fund's positions: not the fund itself
                 return [self._held(self.item(i)) for i in self.indexes]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
