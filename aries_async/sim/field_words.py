@@ -122,6 +122,15 @@ def _underlying_type(a: Answer, it: Item) -> str:
     return "ETF" if is_etf(a, it) else "STOCK"
 
 
+def _execution(it: Item) -> str:
+    """Where the trade was estimated to fill: ``AT_BID``, ``AT_ASK`` or ``AT_MID``."""
+    return _choice(it, "execution", ("AT_BID", "AT_ASK", "AT_MID"))
+
+
+# Who crossed the spread, as the fill's place says: a buyer lifts the ask, a seller hits the bid
+_AGGRESSOR = {"AT_ASK": "BUYER", "AT_BID": "SELLER", "AT_MID": "NEUTRAL"}
+
+
 # fmt: off
 WORD_ROWS: tuple[_Row, ...] = (
     # company profile, metrics, ratings, revenue breakdown, spinoffs
@@ -176,9 +185,8 @@ WORD_ROWS: tuple[_Row, ...] = (
     # unusual option trades
     (r"^optionActivityType$", "", _TEXT,
      _r(lambda a, it: _choice(it, "activity", ("SWEEP", "BLOCK", "LARGE", "UNUSUAL")))),
-    (r"^executionEstimate$", "", _TEXT,
-     _r(lambda a, it: _choice(it, "execution", ("AT_BID", "AT_ASK", "AT_MID")))),
-    (r"^aggressorInd$", "", _TEXT, _r(lambda a, it: f"{it.between('aggressor', 0, 1):.2f}")),
+    (r"^executionEstimate$", "", _TEXT, _r(lambda a, it: _execution(it))),
+    (r"^aggressorInd$", "", _TEXT, _r(lambda a, it: _AGGRESSOR[_execution(it)])),
     (r"^underlyingType$", "", _TEXT, _r(_underlying_type)),
     # a day's open and close: the day asked for
     (r"^from$", "", _TEXT, _r(lambda a, it: a.params.get("date", f"{it.when:%Y-%m-%d}"))),
