@@ -339,9 +339,20 @@ def asset_class(a: Answer, it: Item) -> str:
     return "indices" if info is not None and info.kind == "index" else "stocks"
 
 
+_HEADLINES = (
+    "{name} ({symbol}) shares active in early trading",
+    "{name} ({symbol}) declares quarterly dividend",
+    "Analyst reiterates rating on {name} ({symbol})",
+    "{name} ({symbol}) files quarterly report with the SEC",
+    "{name} ({symbol}) to present at investor conference",
+    "Options traders turn to {name} ({symbol}) ahead of earnings",
+)
+
+
 def headline(a: Answer, it: Item) -> str:
-    """A news-like title naming the company."""
-    return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
+    """A news-like title naming the company (one of a few kinds of story, by the item)."""
+    story = _HEADLINES[it.index % len(_HEADLINES)]
+    return story.format(name=a.name_of(it.symbol), symbol=it.symbol)
 
 
 _THESES = {

@@ -183,6 +183,8 @@ async def test_record_words_have_their_documented_forms(api: SimApi) -> None:
         assert trade["optionActivityType"] in ("SWEEP", "BLOCK", "LARGE", "UNUSUAL"), trade
         assert trade["executionEstimate"] in ("AT_BID", "AT_ASK", "AT_MID"), trade
         assert trade["underlyingType"] in ("STOCK", "ETF", "INDEX"), trade
+        aggressor = {"AT_ASK": "BUYER", "AT_BID": "SELLER", "AT_MID": "NEUTRAL"}
+        assert trade["aggressorInd"] == aggressor[trade["executionEstimate"]], trade
     for event in (await _answer(api, "getEconomicsCalendar"))["events"]:
         assert re.fullmatch(r"[A-Z][a-z]{2}/\d{2}", event["reference"]), event  # "Feb/21"
     profile = await _answer(api, "getCompanyProfile")
@@ -208,3 +210,14 @@ def _find(value: Any, key: str) -> Any:
             if found is not None:
                 return found
     return None
+
+
+async def test_news_titles_read_as_headlines(api: SimApi) -> None:
+    # found a defect: every title was "Apple Inc. (AAPL): update 1", a counter, not news
+    items = (await _answer(api, "getNews"))["news"]
+    assert len(items) > 2
+    titles = [item["title"] for item in items]
+    assert not [t for t in titles if re.search(r"\bupdate \d+$", t)], titles
+    assert len(set(titles)) == len(titles), titles
+    for item in items:  # about the company it is filed under
+        assert any(f"({s})" in item["title"] for s in item["symbols"]), item
