@@ -34,7 +34,7 @@ from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.option_chains import Contract, chain, chain_dates, priced
 from aries_async.sim.option_model import OPTION_SYMBOL, parse_osi
-from aries_async.sim.prediction_events import category_levels
+from aries_async.sim.prediction_events import category_levels, series_contracts
 from aries_async.sim.rankings import market, rank, underlyings
 from aries_async.sim.walk import stable_seed
 
@@ -102,6 +102,8 @@ class Answer:
         options = op["path"].startswith("/v1/options/")
         pool = market(ctx.feed.symbols) if self.ranked and not options else UNIVERSE
         self.symbols = list(symbols) or list(CONTRACTS if self.prediction else pool)
+        if self.prediction and not self.asked:  # an event's (base event's) series only
+            self.symbols = series_contracts(params, CONTRACTS) or self.symbols
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
         key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
@@ -129,6 +131,8 @@ class Answer:
         if item.root:
             if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
                 return [self.item(i) for i in range(len(self.symbols))]
+            if self.asked and name == "holdings":  # a fund's positions: not the fund itself
+                return [self._held(self.item(i)) for i in self.indexes]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
@@ -157,6 +161,12 @@ class Answer:
             return _shifted(parent, j)
         others = [s for s in UNIVERSE if s != parent]
         return others[(j - 1) % len(others)]
+
+    def _held(self, item: Item) -> Item:
+        """``item`` as the position of a fund asked about: another ticker of the universe."""
+        others = [s for s in UNIVERSE if s not in self.symbols]
+        symbol = others[item.index % len(others)]
+        return attrs.evolve(item, symbol=symbol, price=self.price(symbol))
 
     def choose(self, item: Item, branches: Sequence[frozenset[str]]) -> int:
         """The branch whose constants match a request parameter (else the first)."""

@@ -52,6 +52,7 @@ from aries_async.sim.field_values import (
     pick,
     price,
     put_call,
+    right_word,
     shares,
     stable_id,
     stable_int_id,
@@ -64,11 +65,14 @@ from aries_async.sim.field_values import (
     typical,
     underlying,
 )
+from aries_async.sim.field_words import WORD_ROWS
 from aries_async.sim.prediction_events import (
     OUTCOMES,
     PRICE_SCALE,
+    base_event_id,
     category_levels,
     evaluation_type,
+    strike_text,
     strike_unit,
     time_specifier,
 )
@@ -146,9 +150,14 @@ RULES: tuple[_Row, ...] = (
     (r"^evaluationType$", "", ("string",), _r(lambda a, it: evaluation_type(it.symbol) or OMIT)),
     (r"^strikeUnit$", "", ("string",), _r(lambda a, it: strike_unit(it.symbol) or OMIT)),
     (r"^priceScale$", "", ("string",), _r(const(PRICE_SCALE))),
+    # as the ticker names it, to the places it names ("4.00", not "4")
+    (r"^strikeValue$", "", (), _r(lambda a, it: strike_text(it.symbol) or it.strike)),
+    (r"^baseEventId$", "", ("string",),
+     _r(lambda a, it: base_event_id(it.symbol) or stable_id("baseEventId")(a, it))),
     # words where a name alone gives a placeholder (field_texts): the prediction venue's
     # names and questions, logo files, the alternative-data records
     *TEXT_ROWS,
+    *WORD_ROWS,
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
@@ -175,7 +184,8 @@ RULES: tuple[_Row, ...] = (
      ("string",), _r(lambda a, it: a.name_of(it.symbol))),
     (r"(?i)(title|headline|question|summary|eventName)$", "", ("string",), _r(headline)),
     # option contracts
-    (r"^(contractType|putCall)$", "", ("string",), _r(put_call)),
+    (r"^contractType$", "", ("string",), _r(put_call)),
+    (r"^putCall$", "", ("string",), _r(right_word)),
     (r"^exerciseStyle$", "", (), _r(const("american"))),
     (r"^sharesPerContract$", "", (), _r(const(100))),
     (r"(?i)^(strike|strikePrice|strikeValue)$", "", (), _r(lambda a, it: it.strike)),

@@ -47,6 +47,7 @@ __all__ = [
     "pick",
     "price",
     "put_call",
+    "right_word",
     "screener_type",
     "shares",
     "stable_id",
@@ -301,6 +302,14 @@ def put_call(a: Answer, it: Item) -> str:
     return "put" if it.option is not None and not it.option.call else "call"
 
 
+def right_word(a: Answer, it: Item) -> str:
+    """An option's ``putCall``: ``CALL`` or ``PUT``, as the spec and finance-dev spell it
+    (``C``/``P`` the short forms); empty for a stock, as a 13F holding of shares has it."""
+    if it.option is None:
+        return ""
+    return "CALL" if it.option.call else "PUT"
+
+
 def screener_type(a: Answer, it: Item) -> str:
     """An option top list's ``type``: ``c`` or ``P``, as finance-dev documents it (the spec is
     silent), or ``call``/``put`` with ``Faults.option_type_words``."""
@@ -330,9 +339,20 @@ def asset_class(a: Answer, it: Item) -> str:
     return "indices" if info is not None and info.kind == "index" else "stocks"
 
 
+_HEADLINES = (
+    "{name} ({symbol}) shares active in early trading",
+    "{name} ({symbol}) declares quarterly dividend",
+    "Analyst reiterates rating on {name} ({symbol})",
+    "{name} ({symbol}) files quarterly report with the SEC",
+    "{name} ({symbol}) to present at investor conference",
+    "Options traders turn to {name} ({symbol}) ahead of earnings",
+)
+
+
 def headline(a: Answer, it: Item) -> str:
-    """A news-like title naming the company."""
-    return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
+    """A news-like title naming the company (one of a few kinds of story, by the item)."""
+    story = _HEADLINES[it.index % len(_HEADLINES)]
+    return story.format(name=a.name_of(it.symbol), symbol=it.symbol)
 
 
 _THESES = {

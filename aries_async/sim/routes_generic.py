@@ -46,6 +46,7 @@ from aiohttp import web
 from aries_async.apispec import operations, operations_by_id, schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.apispec.ranges import FIRST_PAGES
+from aries_async.sim.agreement import agree
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for, text_time
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
@@ -274,7 +275,7 @@ def _handler(op_id: str) -> Handler:
         bad = _page(request, op, params, answer)
         if bad is not None:
             return bad
-        body = _generator(op["id"])(answer, answer.root, 0)
+        body = agree(_generator(op["id"])(answer, answer.root, 0))  # a record's figures tied
         if op["id"] == "getTechnicalPatterns":  # prices tied together, as a trade reads them
             fill_points(answer, body, ctx.faults.pattern_prices_in_cents)
         if op["id"] == "listCategories":  # one tree of the series' paths, not a nesting of rows

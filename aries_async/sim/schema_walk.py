@@ -96,6 +96,8 @@ def coerce(value: Any, kind: str, fmt: str | None) -> Any:
             return "true" if value else "false"
         if isinstance(value, float):
             return _decimal_text(value)
+        if isinstance(value, Decimal):  # exact, as its rule wrote it ("4.00")
+            return format(value, "f")
         return str(value)
     if isinstance(value, bool):
         return value if kind == "boolean" else _MISSING
@@ -106,7 +108,7 @@ def coerce(value: Any, kind: str, fmt: str | None) -> Any:
             return round(value)
         return int(value) if isinstance(value, str) and value.isdigit() else _MISSING
     if kind == "number":
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float, Decimal)):  # a Decimal for a field sent as text
             return value
         try:
             return float(value) if isinstance(value, str) else _MISSING
@@ -260,7 +262,8 @@ class _Compiler:
 
         def gen(walk: Walk, item: Any, depth: int) -> Any:
             value = number(walk, item, depth)
-            return coerce(value, "string", None) if isinstance(value, (int, float)) else value
+            exact = isinstance(value, (int, float, Decimal))
+            return coerce(value, "string", None) if exact else value
 
         return gen
 

@@ -195,6 +195,7 @@ _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _TIME_WORDS = frozenset(
     {"at", "date", "dates", "day", "end", "expiration", "expiry", "from", "last", "maturity"}
     | {"period", "since", "start", "t", "time", "timestamp", "to", "updated"}
+    | {"ipo"}  # a company's listing day (finance-dev: "Initial public offering date")
 )
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 

@@ -140,3 +140,84 @@ async def test_alternative_data_dates_follow_each_other(api: SimApi) -> None:
         assert award["performanceStartDate"] < award["performanceEndDate"], award
     for visa in (await _answer(api, "getVisaApplications"))["data"]:
         assert visa["receivedDate"] < visa["beginDate"] < visa["endDate"], visa
+
+
+RECORDS = (
+    "getCompanyEsg",
+    "getHistoricalEsg",
+    "getEarningsCallLive",
+    "getTranscript",
+    "getRatings",
+    "stockScreener",
+    "getConferenceCalls",
+    "getEconomicsCalendar",
+    "getCompanyMetrics",
+    "getCompanyProfile",
+    "getSpinoffs",
+    "getEtfProfile",
+    "getRevenueBreakdown",
+    "getIndexBar",
+    "getIndexChartBars",
+    "getIndexRealtimeValues",
+    "searchIndices",
+    "getOptionsActivity",
+    "getStockOpenClose",
+    "getUnifiedSnapshot",
+)
+
+
+@pytest.mark.parametrize("op_id", RECORDS)
+async def test_records_have_no_placeholder_text(api: SimApi, op_id: str) -> None:
+    # found a defect: "AAPL aggressor ind", "SPX index group", "AAPL access code"...
+    op = op_by_id(op_id)
+    path, query, body = wire_args(op, {})
+    status, answer = await api.call(op["method"], path, params=query, json=body)
+    assert status == 200, answer
+    texts = _texts(answer)
+    assert texts
+    assert [(k, t) for k, t in texts if _placeholder(k, t)] == []
+
+
+async def test_record_words_have_their_documented_forms(api: SimApi) -> None:
+    for trade in (await _answer(api, "getOptionsActivity"))["activities"]:
+        assert trade["optionActivityType"] in ("SWEEP", "BLOCK", "LARGE", "UNUSUAL"), trade
+        assert trade["executionEstimate"] in ("AT_BID", "AT_ASK", "AT_MID"), trade
+        assert trade["underlyingType"] in ("STOCK", "ETF", "INDEX"), trade
+        aggressor = {"AT_ASK": "BUYER", "AT_BID": "SELLER", "AT_MID": "NEUTRAL"}
+        assert trade["aggressorInd"] == aggressor[trade["executionEstimate"]], trade
+    for event in (await _answer(api, "getEconomicsCalendar"))["events"]:
+        assert re.fullmatch(r"[A-Z][a-z]{2}/\d{2}", event["reference"]), event  # "Feb/21"
+    profile = await _answer(api, "getCompanyProfile")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", _find(profile, "ipo")), profile
+    for call in (await _answer(api, "getConferenceCalls"))["conferenceCalls"]:
+        assert call["accessCode"].isdigit(), call
+    for call in (await _answer(api, "getEarningsCallLive"))["event"]:
+        assert call["liveAudio"].startswith("https://example.com/"), call
+        assert re.search(r"Q[1-4] \d{4} Earnings Call$", call["event"]), call
+    day = await _answer(api, "getStockOpenClose")
+    assert day["from"] == "2025-12-03", day  # the day asked for
+
+
+def _find(value: Any, key: str) -> Any:
+    """The first value of ``key`` anywhere in a JSON value."""
+    if isinstance(value, dict):
+        if key in value:
+            return value[key]
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _find(item, key)
+            if found is not None:
+                return found
+    return None
+
+
+async def test_news_titles_read_as_headlines(api: SimApi) -> None:
+    # found a defect: every title was "Apple Inc. (AAPL): update 1", a counter, not news
+    items = (await _answer(api, "getNews"))["news"]
+    assert len(items) > 2
+    titles = [item["title"] for item in items]
+    assert not [t for t in titles if re.search(r"\bupdate \d+$", t)], titles
+    assert len(set(titles)) == len(titles), titles
+    for item in items:  # about the company it is filed under
+        assert any(f"({s})" in item["title"] for s in item["symbols"]), item
