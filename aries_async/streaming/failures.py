@@ -1,0 +1,36 @@
+"""What a stream's connection says of a failure outside the protocol: its token provider
+failing (the attempt ends, the backoff follows) and a bug of the stream (it ends).
+
+Apart from :mod:`~aries_async.streaming.connection`, which carries out the attempts: these are
+the words the status events, the logs and the stream's end error show."""
+
+from __future__ import annotations
+
+import logging
+
+from aries_async.errors import StreamClosedError
+from aries_async.streaming._tasks import leaf_error
+from aries_async.streaming.protocol.session import End
+
+__all__ = ["stopped_by_bug", "token_failure"]
+
+log = logging.getLogger("aries_async.streaming")
+
+
+def token_failure(exc: Exception) -> End:
+    """The end of an attempt whose token provider failed with ``exc`` (a transient failure of
+    the token source): its reason names the failure, and the backoff follows."""
+    return End(f"token provider failed: {type(exc).__name__}: {exc}")
+
+
+def stopped_by_bug(name: str, exc: Exception) -> StreamClosedError:
+    """The error that ends the ``name`` stream after ``exc``, a bug (the one error a task group
+    wrapped, when it wrapped one): it names the bug and chains it. Logs it at ERROR with its
+    traceback; call it where ``exc`` is handled."""
+    bug = leaf_error(exc)
+    log.exception("%s stream: unexpected error", name)
+    error = StreamClosedError(
+        f"{name} stream stopped by an unexpected error: {type(bug).__name__}: {bug}"
+    )
+    error.__cause__ = bug
+    return error
