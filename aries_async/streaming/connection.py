@@ -150,7 +150,9 @@ class Connection:
         self.decoder = decoder or Decoder()
         self.ids = IdFactory()
         self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
-        self._credentials = Credentials(token_provider, invalidate_token, renew_token, name)
+        self._credentials = Credentials(
+            token_provider, invalidate_token, renew_token, name, self.decoder.unquoted
+        )
         self._handler = handler
         self._sleep = sleep
         self._monotonic = monotonic
@@ -303,7 +305,7 @@ class Connection:
         except LinkFatal as fatal:
             return End(str(fatal.error), fatal=fatal.error)
         except Exception as exc:  # a transient failure of the token source
-            return token_failure(exc)
+            return token_failure(exc, self.decoder.unquoted)
         try:
             ws = await open_socket(self._connect, self.url, self.config)
         except (TimeoutError, OSError, WebSocketException) as exc:

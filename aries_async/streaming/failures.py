@@ -7,6 +7,7 @@ the words the status events, the logs and the stream's end error show."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aries_async.errors import StreamClosedError
 from aries_async.streaming._tasks import leaf_error
@@ -17,10 +18,11 @@ __all__ = ["stopped_by_bug", "token_failure"]
 log = logging.getLogger("aries_async.streaming")
 
 
-def token_failure(exc: Exception) -> End:
+def token_failure(exc: Exception, unquoted: Callable[[str], str]) -> End:
     """The end of an attempt whose token provider failed with ``exc`` (a transient failure of
-    the token source): its reason names the failure, and the backoff follows."""
-    return End(f"token provider failed: {type(exc).__name__}: {exc}")
+    the token source): its reason names the failure, without what ``unquoted`` blanks (the
+    stream's tokens: the provider may quote the one it gave before), and the backoff follows."""
+    return End(f"token provider failed: {type(exc).__name__}: {unquoted(str(exc))}")
 
 
 def stopped_by_bug(name: str, exc: Exception) -> StreamClosedError:

@@ -18,8 +18,13 @@ from typing import Any
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, until
 
-from aries_async.errors import ResponseFormatError, StreamRequestError
-from aries_async.models.events import ServerErrorMessage
+from aries_async.errors import (
+    AuthError,
+    ClientClosedError,
+    ResponseFormatError,
+    StreamRequestError,
+)
+from aries_async.models.events import ServerErrorMessage, StreamDisconnected
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
@@ -121,3 +126,56 @@ async def test_a_refusal_quoting_the_token_is_told_without_it(
     texts = [_printed(raised.value), repr(error), *(r.getMessage() for r in caplog.records)]
     for text in texts:
         assert not shows_secret(text, tokens.current), text
+
+
+class FailingAfterFirst:
+    """A token provider whose first token serves; after it, it fails with ``error``, its words
+    quoting the token it gave (a vault or a store saying what it was asked to renew)."""
+
+    def __init__(self, sim: Simulator, error: Callable[[str], Exception]) -> None:
+        self.token = sim.issue_token().access_token
+        self.error = error
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.calls > 1:
+            raise self.error(f"could not renew {self.token} (the vault is down)")
+        return self.token
+
+
+FAILURES: dict[str, Callable[[str], Exception]] = {
+    "a transient failure": RuntimeError,
+    "an auth error": lambda words: AuthError(words),
+    "a closed client": ClientClosedError,
+}
+
+
+GIVING_UP = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0, max_attempts=2)
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+async def test_a_token_provider_failure_quoting_the_token_is_told_without_it(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, failure: str
+) -> None:
+    provider = FailingAfterFirst(sim, FAILURES[failure])
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    heard: list[Any] = []
+    async with make_stream("market", sim, fake_time, GIVING_UP, provider) as stream:
+        status = stream.status()
+        await until(lambda: stream.connected)
+        assert hub.drop("market") == 1
+
+        def given_up() -> bool:
+            fake_time.advance(1.0)  # the backoff's waits pass
+            while (event := status.get_nowait()) is not None:
+                heard.append(event)
+            return any(getattr(e, "will_reconnect", True) is False for e in heard)
+
+        await until(given_up)
+    said = [e.reason for e in heard if type(e) is StreamDisconnected]
+    assert "could not renew" in said[-1], said  # the provider's failure is told
+    texts = [*said, *(r.getMessage() for r in caplog.records)]
+    texts += [_printed(e) for r in caplog.records if (e := getattr(r, "aries_stream_error", None))]
+    for text in texts:
+        assert not shows_secret(text, provider.token), text
