@@ -260,7 +260,7 @@ class Connection:
                 await self._supervise()
         except Exception as exc:
             # A bug: end the consumers with it rather than leave them waiting.
-            self._fail(stopped_by_bug(self._name, exc))
+            self._fail(stopped_by_bug(self._name, exc, self.decoder.unquoted))
         finally:
             self._spawn = None
             self._first_attempt.set()

@@ -17,11 +17,13 @@ from typing import Any
 
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, until
+from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.errors import (
     AuthError,
     ClientClosedError,
     ResponseFormatError,
+    StreamClosedError,
     StreamRequestError,
 )
 from aries_async.models.events import ServerErrorMessage, StreamDisconnected
@@ -179,3 +181,42 @@ async def test_a_token_provider_failure_quoting_the_token_is_told_without_it(
     texts += [_printed(e) for r in caplog.records if (e := getattr(r, "aries_stream_error", None))]
     for text in texts:
         assert not shows_secret(text, provider.token), text
+
+
+def failing_on_auth(what: str) -> Callable[..., Any]:
+    """A connector (as a proxy layer wraps websockets' own) that opens the real socket, whose
+    sending of the auth request fails with a bug quoting what it was given to send."""
+
+    async def connect(url: str, **options: Any) -> Any:
+        ws = await ws_connect(url, **options)
+        send = ws.send
+
+        async def sending(frame: Any) -> None:
+            if '"/auth"' in str(frame):
+                raise (RuntimeError if what == "plain" else ExceptionGroup)(
+                    f"proxy layer could not frame {frame}",
+                    *([[ValueError(f"bad frame {frame}")]] if what == "group" else []),
+                )
+            await send(frame)
+
+        ws.send = sending  # type: ignore[method-assign,assignment]
+        return ws
+
+    return connect
+
+
+@pytest.mark.parametrize("what", ["plain", "group"])
+async def test_a_bug_quoting_the_token_ends_the_stream_without_it(
+    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, what: str
+) -> None:
+    tokens = Tokens(sim)
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    stream = make_stream("market", sim, fake_time, FAST, tokens, connect=failing_on_auth(what))
+    with pytest.raises(StreamClosedError) as ended:
+        await stream.__aenter__()
+    assert "unexpected error" in str(ended.value), str(ended.value)
+    texts = [_printed(ended.value), *(r.getMessage() for r in caplog.records)]
+    texts += [_printed(r.exc_info[1]) for r in caplog.records if r.exc_info and r.exc_info[1]]
+    texts += [_printed(e) for r in caplog.records if (e := getattr(r, "aries_stream_error", None))]
+    for text in texts:
+        assert not shows_secret(text, tokens.current), text
