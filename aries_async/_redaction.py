@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 from urllib.parse import quote, quote_plus
 
-__all__ = ["BLANK", "SHOWN_RUN", "blanked", "kind_of", "quotes_secret", "redact"]
+__all__ = [
+    "BLANK",
+    "SHOWN_RUN",
+    "WORD",
+    "blanked",
+    "kind_of",
+    "quotes_secret",
+    "redact",
+    "shown",
+]
 
 
 def redact(secret: str | None) -> str:
@@ -88,3 +99,18 @@ def kind_of(value: object) -> str:
     if isinstance(value, str):
         return f"{article} {name} of {len(value)} characters"
     return f"{article} {name}"
+
+
+WORD = 16
+"""The longest text :func:`shown` quotes (a ``token_type``: ``mac``; an amount's ``N/A``)."""
+
+
+def shown(value: Any, secrets: Iterable[str | None] = ()) -> str:
+    """``value`` of an answer for a message: a number or a short word quoted, when it quotes
+    none of ``secrets``; else what it is (:func:`kind_of`), never a piece of it: a long text
+    where a number belongs may be a secret the server echoed."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return repr(value) if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, str) and len(value) <= WORD and not quotes_secret(value, secrets):
+        return repr(value)
+    return kind_of(value)

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._redaction import SHOWN_RUN, blanked, kind_of, quotes_secret, redact
+from aries_async._redaction import SHOWN_RUN, blanked, kind_of, quotes_secret, redact, shown
 from aries_async._validate import printable
 
 __all__ = [
@@ -334,18 +334,7 @@ def _lifetime(value: Any, name: str) -> float | None:
     return max(number, 0.0)
 
 
-_WORD = 16
-"""The longest text of a token response quoted in a message (a ``token_type``: ``mac``)."""
-
-
-def _shown(value: Any, secrets: Iterable[str | None]) -> str:
-    """A token response's ``value`` for a message: a number or a short word quoted, when it
-    quotes none of ``secrets``; else what it is (:func:`kind_of`), never a piece of it."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, str) and len(value) <= _WORD and not quotes_secret(value, secrets):
-        return repr(value)
-    return kind_of(value)
+_shown = shown  # a token response's odd value: a number or a short word quoted, else its kind
 
 
 def _timestamp(value: Any) -> float | None:

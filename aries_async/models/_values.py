@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from aries_async._redaction import kind_of
+from aries_async._redaction import kind_of, shown
 from aries_async.errors import ResponseFormatError
 
 __all__ = [
@@ -131,7 +131,8 @@ def parse_decimal(value: object) -> Decimal | None:
     """Turn a wire number (decimal string, int or float) into a ``Decimal``; ``""``/None -> None.
 
     Raises:
-        ValueError: the value is not a finite number.
+        ValueError: the value is not a finite number (quoted when a number or a short word,
+            else told by its kind and length: :func:`~aries_async._redaction.shown`).
     """
     if value.__class__ is str:  # what REST answers hold: a decimal string, checked once
         try:
@@ -143,8 +144,10 @@ def parse_decimal(value: object) -> Decimal | None:
                 return parsed
     if value is None or isinstance(value, Decimal):
         return value
+    # A bad value is quoted when a number or a short word ("N/A"), else told by its kind
+    # (shown): a long text where an amount belongs may be a secret the server echoed.
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"not a decimal number: {value!r}")
+        raise ValueError(f"not a decimal number: {shown(value)}")
     if isinstance(value, str) and not value.strip():
         return None
     number = number_decimal(value)
@@ -152,8 +155,8 @@ def parse_decimal(value: object) -> Decimal | None:
         try:
             Decimal(value.strip() if isinstance(value, str) else value)
         except InvalidOperation:
-            raise ValueError(f"not a decimal number: {value!r}") from None
-        raise ValueError(f"not a finite decimal number: {value!r}")
+            raise ValueError(f"not a decimal number: {shown(value)}") from None
+        raise ValueError(f"not a finite decimal number: {shown(value)}")
     return number
 
 
@@ -162,14 +165,18 @@ def parse_whole(value: Any) -> int:
 
     Raises:
         ValueError: a number with a fraction: ``int(12.5)`` is 12, a fraction cut without a
-            word (of an exact number too); or text that is not a whole number.
+            word (of an exact number too); or text that is not a whole number (quoted when a
+            short word, else told by its length: :func:`~aries_async._redaction.shown`).
         TypeError: a value of no number type (a list, an object).
     """
     if (value.__class__ is float and not value.is_integer()) or (
         value.__class__ is Decimal and value != value.to_integral_value()
     ):
-        raise ValueError(f"expected a whole number, got {value}")
-    return int(value)
+        raise ValueError(f"expected a whole number, got {shown(value)}")
+    try:
+        return int(value)
+    except ValueError:  # int()'s own words quote the text whole
+        raise ValueError(f"expected a whole number, got {shown(value)}") from None
 
 
 def response_decimal(value: object, what: str) -> Decimal | None:

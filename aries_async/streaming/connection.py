@@ -79,9 +79,10 @@ from aries_async.models.events import (
     StreamDisconnected,
     StreamReauthenticated,
 )
-from aries_async.streaming._tasks import Spawn, leaf_error, task_group
+from aries_async.streaming._tasks import Spawn, task_group
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.credentials import Credentials
+from aries_async.streaming.failures import stopped_by_bug, token_failure
 from aries_async.streaming.handler import (
     ConnectionHandler,
     Connector,
@@ -149,7 +150,9 @@ class Connection:
         self.decoder = decoder or Decoder()
         self.ids = IdFactory()
         self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
-        self._credentials = Credentials(token_provider, invalidate_token, renew_token, name)
+        self._credentials = Credentials(
+            token_provider, invalidate_token, renew_token, name, self.decoder.unquoted
+        )
         self._handler = handler
         self._sleep = sleep
         self._monotonic = monotonic
@@ -257,13 +260,7 @@ class Connection:
                 await self._supervise()
         except Exception as exc:
             # A bug: end the consumers with it rather than leave them waiting.
-            bug = leaf_error(exc)
-            log.exception("%s stream: unexpected error", self._name)
-            error = StreamClosedError(
-                f"{self._name} stream stopped by an unexpected error: {type(bug).__name__}: {bug}"
-            )
-            error.__cause__ = bug
-            self._fail(error)
+            self._fail(stopped_by_bug(self._name, exc, self.decoder.unquoted))
         finally:
             self._spawn = None
             self._first_attempt.set()
@@ -308,7 +305,7 @@ class Connection:
         except LinkFatal as fatal:
             return End(str(fatal.error), fatal=fatal.error)
         except Exception as exc:  # a transient failure of the token source
-            return End(f"token provider failed: {type(exc).__name__}: {exc}")
+            return token_failure(exc, self.decoder.unquoted)
         try:
             ws = await open_socket(self._connect, self.url, self.config)
         except (TimeoutError, OSError, WebSocketException) as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from aries_async.errors import AuthError, ClientClosedError, StreamAuthError, StreamClosedError
 from aries_async.streaming.handler import TokenInvalidator, TokenProvider, TokenRenewer
@@ -40,6 +41,9 @@ class Credentials:
         invalidate: told about a refused token (optional).
         renew: asked for a token other than the socket's own (optional).
         name: the stream's, for logs.
+        unquoted: blanks the stream's tokens out of a text (its decoder's
+            :meth:`~aries_async.streaming.protocol.Decoder.unquoted`): a provider's failure may
+            quote the token it gave before, and its words end the stream.
     """
 
     def __init__(
@@ -48,8 +52,10 @@ class Credentials:
         invalidate: TokenInvalidator | None,
         renew: TokenRenewer | None = None,
         name: str = "stream",
+        unquoted: Callable[[str], str] = str,
     ) -> None:
         self._provider = provider
+        self._unquoted = unquoted
         self._invalidate = invalidate
         self._renew = renew
         self._name = name
@@ -59,9 +65,10 @@ class Credentials:
         try:
             return await self._provider()
         except (AuthError, StreamAuthError) as exc:
-            raise LinkFatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
+            said = self._unquoted(str(exc))
+            raise LinkFatal(StreamAuthError(f"no usable credentials: {said}")) from exc
         except ClientClosedError as exc:  # the client that renews the tokens: never again
-            raise LinkFatal(StreamClosedError(f"no token: {exc}")) from exc
+            raise LinkFatal(StreamClosedError(f"no token: {self._unquoted(str(exc))}")) from exc
 
     async def for_socket(self) -> str:
         """The token for a new socket's authentication.

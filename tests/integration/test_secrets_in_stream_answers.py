@@ -17,9 +17,16 @@ from typing import Any
 
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, until
+from websockets.asyncio.client import connect as ws_connect
 
-from aries_async.errors import ResponseFormatError, StreamRequestError
-from aries_async.models.events import ServerErrorMessage
+from aries_async.errors import (
+    AuthError,
+    ClientClosedError,
+    ResponseFormatError,
+    StreamClosedError,
+    StreamRequestError,
+)
+from aries_async.models.events import ServerErrorMessage, StreamDisconnected
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
@@ -119,5 +126,97 @@ async def test_a_refusal_quoting_the_token_is_told_without_it(
     [error] = [e for e in heard if type(e) is ServerErrorMessage]
     assert "not entitled" in error.error and "[redacted]" in error.error, error.error
     texts = [_printed(raised.value), repr(error), *(r.getMessage() for r in caplog.records)]
+    for text in texts:
+        assert not shows_secret(text, tokens.current), text
+
+
+class FailingAfterFirst:
+    """A token provider whose first token serves; after it, it fails with ``error``, its words
+    quoting the token it gave (a vault or a store saying what it was asked to renew)."""
+
+    def __init__(self, sim: Simulator, error: Callable[[str], Exception]) -> None:
+        self.token = sim.issue_token().access_token
+        self.error = error
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.calls > 1:
+            raise self.error(f"could not renew {self.token} (the vault is down)")
+        return self.token
+
+
+FAILURES: dict[str, Callable[[str], Exception]] = {
+    "a transient failure": RuntimeError,
+    "an auth error": lambda words: AuthError(words),
+    "a closed client": ClientClosedError,
+}
+
+
+GIVING_UP = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0, max_attempts=2)
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+async def test_a_token_provider_failure_quoting_the_token_is_told_without_it(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, failure: str
+) -> None:
+    provider = FailingAfterFirst(sim, FAILURES[failure])
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    heard: list[Any] = []
+    async with make_stream("market", sim, fake_time, GIVING_UP, provider) as stream:
+        status = stream.status()
+        await until(lambda: stream.connected)
+        assert hub.drop("market") == 1
+
+        def given_up() -> bool:
+            fake_time.advance(1.0)  # the backoff's waits pass
+            while (event := status.get_nowait()) is not None:
+                heard.append(event)
+            return any(getattr(e, "will_reconnect", True) is False for e in heard)
+
+        await until(given_up)
+    said = [e.reason for e in heard if type(e) is StreamDisconnected]
+    assert "could not renew" in said[-1], said  # the provider's failure is told
+    texts = [*said, *(r.getMessage() for r in caplog.records)]
+    texts += [_printed(e) for r in caplog.records if (e := getattr(r, "aries_stream_error", None))]
+    for text in texts:
+        assert not shows_secret(text, provider.token), text
+
+
+def failing_on_auth(what: str) -> Callable[..., Any]:
+    """A connector (as a proxy layer wraps websockets' own) that opens the real socket, whose
+    sending of the auth request fails with a bug quoting what it was given to send."""
+
+    async def connect(url: str, **options: Any) -> Any:
+        ws = await ws_connect(url, **options)
+        send = ws.send
+
+        async def sending(frame: Any) -> None:
+            if '"/auth"' in str(frame):
+                raise (RuntimeError if what == "plain" else ExceptionGroup)(
+                    f"proxy layer could not frame {frame}",
+                    *([[ValueError(f"bad frame {frame}")]] if what == "group" else []),
+                )
+            await send(frame)
+
+        ws.send = sending  # type: ignore[method-assign,assignment]
+        return ws
+
+    return connect
+
+
+@pytest.mark.parametrize("what", ["plain", "group"])
+async def test_a_bug_quoting_the_token_ends_the_stream_without_it(
+    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture, what: str
+) -> None:
+    tokens = Tokens(sim)
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    stream = make_stream("market", sim, fake_time, FAST, tokens, connect=failing_on_auth(what))
+    with pytest.raises(StreamClosedError) as ended:
+        await stream.__aenter__()
+    assert "unexpected error" in str(ended.value), str(ended.value)
+    texts = [_printed(ended.value), *(r.getMessage() for r in caplog.records)]
+    texts += [_printed(r.exc_info[1]) for r in caplog.records if r.exc_info and r.exc_info[1]]
+    texts += [_printed(e) for r in caplog.records if (e := getattr(r, "aries_stream_error", None))]
     for text in texts:
         assert not shows_secret(text, tokens.current), text

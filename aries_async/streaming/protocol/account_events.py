@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aries_async.models._converter import converter, structure
+from aries_async.models._wire import to_str
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
     AccountInfoEvent,
@@ -53,10 +54,9 @@ def account_event(payload: Mapping[str, Any]) -> Any:
     if topic is None or not isinstance(data, dict):
         return None
     if name == "account.info":
-        account = data.get("accountId")
-        return AccountInfoEvent(
-            account_id=None if account is None else str(account), data=data, timestamp_ms=stamp
-        )
+        # An id is text or a number: an object or a list is none (to_str), the event goes on.
+        account_id = to_str(data.get("accountId"))
+        return AccountInfoEvent(account_id=account_id, data=data, timestamp_ms=stamp)
     if name == "account.order":
         return OrderEvent(order=structure(data, Order), timestamp_ms=stamp)
     if name == "account.position":
@@ -66,7 +66,7 @@ def account_event(payload: Mapping[str, Any]) -> Any:
     if name is None and ("ordersV2" in data or "positions" in data or "account" in data):
         account = data.get("account") or {}
         return AccountSnapshot(
-            account_id=str(account.get("accountId") or ""),
+            account_id=to_str(account.get("accountId")) or "",
             balance=structure(account, Balance),
             positions=tuple(structure(data.get("positions") or [], list[Position])),
             orders=tuple(structure(data.get("ordersV2") or [], list[Order])),

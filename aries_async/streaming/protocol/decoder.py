@@ -20,7 +20,7 @@ import orjson
 from aries_async._redaction import blanked
 from aries_async.http.decode import exact_needed, loads
 from aries_async.models._market_events import convert_quote_prices
-from aries_async.models._wire import wire_factory
+from aries_async.models._wire import to_str, wire_factory
 from aries_async.models.events import (
     AuthExpired,
     AuthFailure,
@@ -359,10 +359,13 @@ class Decoder:
 
 
 def _request_id(message: Mapping[str, Any], payload: Any) -> str | None:
+    """The message's id (or its payload's), text or a number's text; None for an object or a
+    list, which is no id (:func:`~aries_async.models._wire.to_str`: its text may hold a secret
+    the server echoed, and no request of ours has it)."""
     value = message.get("id")
     if value is None and isinstance(payload, dict):
         value = payload.get("id")
-    return None if value is None else str(value)
+    return to_str(value)
 
 
 def _texts(value: Any) -> tuple[str, ...] | None:
