@@ -6,13 +6,14 @@ other setting's (still a :class:`ValidationError`, which they were)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
-from aries_async import ClientConfig
+from aries_async import ClientConfig, RateLimit
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, ValidationError
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, -1.0, True, "60", None])
@@ -76,3 +77,31 @@ def test_an_attempt_timeout_within_the_call_timeout_is_kept(
 ) -> None:
     config = ClientConfig(timeout=timeout, attempt_timeout=attempt_timeout)
     assert (config.timeout, config.attempt_timeout) == (timeout, attempt_timeout)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"per_second": math.nan},
+        {"per_second": True},
+        {"per_second": 5, "burst": 0},
+        {"per_second": 5, "routes": {"orders": 1}},
+        {"per_second": 5, "priority": "POST /v1/orders"},
+    ],
+)
+def test_a_rate_limit_refused_is_a_configuration_error_and_still_a_validation_error(
+    kwargs: dict[str, Any],
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        RateLimit(**kwargs)
+    assert isinstance(info.value, ValidationError)  # what it was: code catching it goes on
+    assert isinstance(info.value, ValueError)
+    assert info.value.setting == info.value.field == "rate_limit"
+    assert str(info.value).startswith("rate_limit"), str(info.value)
+
+
+@pytest.mark.parametrize("value", ["fast", 0, math.nan, True, [10]])
+def test_a_client_config_rate_limit_refused_is_a_configuration_error(value: object) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        ClientConfig(rate_limit=value)
+    assert info.value.setting == "rate_limit"
