@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         BadRequestError,
         ClientClosedError,
         ConfigurationError,
+        ConfigurationValueError,
         ConflictError,
         ConnectionFailedError,
         MissingDependencyError,
@@ -100,6 +101,7 @@ __all__ = [
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "ConfigurationValueError",
     "ConflictError",
     "ConnectionFailedError",
     "Endpoints",
@@ -168,8 +170,9 @@ _HOMES = {  # module -> the public names it defines, imported from it on first a
     "aries_async.client": "AriesClient",
     "aries_async.config": "ClientConfig Endpoints RateLimit RetryPolicy",
     "aries_async.errors": "APIError AriesError AuthError AuthenticationError"
-    " AuthorizationDeniedError BadRequestError ClientClosedError ConfigurationError ConflictError"
-    " ConnectionFailedError MissingDependencyError NotFoundError NotSignedInError"
+    " AuthorizationDeniedError BadRequestError ClientClosedError ConfigurationError"
+    " ConfigurationValueError ConflictError ConnectionFailedError MissingDependencyError"
+    " NotFoundError NotSignedInError"
     " OrderMatchAmbiguousError OrderOutcomeUnknownError OrderRejectedError OrderRejectedHTTPError"
     " OrderStateUnknownError PaginationError PermissionDeniedError QuoteError RateLimitError"
     " ReauthenticationRequired RequestTimeoutError ResponseFormatError ResponseTooLargeError"

@@ -1,9 +1,9 @@
 """The checks of settings' values: the numbers of ``StreamConfig``, ``ClientConfig``,
 ``RetryPolicy``, the token stores, ``RedisRateBudget`` and the simulator, and the client's
-credentials. One rule for each kind of value, so that NaN, an infinity, a bool or a string is
-refused everywhere alike, at construction, before anything is sent. NaN compares false with
-everything, so a ``value <= 0`` check lets it through, and a timer set to it never fires or
-fires at once: every check here says what *is* accepted.
+credentials and scopes. One rule for each kind of value, so that NaN, an infinity, a bool or a
+string is refused everywhere alike, at construction, before anything is sent. NaN compares
+false with everything, so a ``value <= 0`` check lets it through, and a timer set to it never
+fires or fires at once: every check here says what *is* accepted.
 
 Each check raises :class:`~aries_async.errors.ConfigurationError` by default, naming the
 setting (its ``setting`` too) and what it takes; the simulator's options raise
@@ -17,7 +17,7 @@ mutable class (the simulator's faults) also runs when an attribute is set.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -26,12 +26,15 @@ from aries_async._validate import printable
 from aries_async.errors import ConfigurationError, ValidationError
 
 __all__ = [
+    "attempt_timeout_setting",
     "count_field",
     "count_setting",
     "credential_setting",
     "fraction_setting",
     "key_prefix_setting",
     "optional_count",
+    "scope_names",
+    "scopes_setting",
     "seconds_field",
     "seconds_setting",
     "seconds_settings",
@@ -85,6 +88,23 @@ def seconds_setting(
     if number is None or not fits:
         raise _refusal(error, name, takes, value)
     return number
+
+
+def attempt_timeout_setting(value: object, timeout: float) -> None:
+    """Check ``ClientConfig.attempt_timeout``: None, or finite seconds above 0 and at most
+    ``timeout``, the call's budget (checked first), which would cut a longer attempt short:
+    one asked longer is refused rather than quietly capped. A call given a shorter timeout
+    of its own (``client.timeout(...)``) caps its attempts at it.
+
+    Raises:
+        ConfigurationError: naming ``attempt_timeout``, for anything else.
+    """
+    if value is None:
+        return
+    seconds = seconds_setting(value, "attempt_timeout")
+    if seconds > timeout:
+        takes = f"at most timeout ({timeout:g} seconds), the call's whole budget, or None"
+        raise _refusal(ConfigurationError, "attempt_timeout", takes, value)
 
 
 def seconds_settings(**settings: object) -> None:
@@ -152,6 +172,39 @@ def text_setting(value: object, name: str, *, spaces: bool = False) -> str:
         takes = "text without line breaks or control characters"
         raise _refusal(ConfigurationError, name, takes if spaces else f"{takes} or spaces", value)
     return value
+
+
+def scope_names(scopes: str | Iterable[str]) -> tuple[str, ...]:
+    """Scope names from a space-separated string (the OAuth form) or from names, each split
+    at white space; a string is never taken letter by letter. Unchecked: for the scopes a
+    server granted (:mod:`aries_async.config` serves it)."""
+    if isinstance(scopes, str):
+        return tuple(scopes.split())
+    return tuple(scope for name in scopes for scope in str(name).split())
+
+
+def scopes_setting(value: str | Iterable[str]) -> tuple[str, ...]:
+    """``ClientConfig.scopes``: the scope names of ``value``, a string in the OAuth form (names
+    apart by white space, never taken letter by letter) or names, each text without a space or
+    a control character: on the wire the scopes go as one space-separated list, where a name
+    holding a space would be two.
+
+    Raises:
+        ConfigurationError: naming ``scopes`` and the first name refused.
+    """
+    if isinstance(value, str):
+        names: tuple[object, ...] = tuple(value.split())
+    elif isinstance(value, Iterable):
+        names = tuple(value)
+    else:
+        raise _refusal(
+            ConfigurationError, "scopes", "a space-separated string or scope names", value
+        )
+    for name in names:
+        if not isinstance(name, str) or not name or not printable(name):
+            takes = "scope names without spaces or control characters (one with a space is two)"
+            raise _refusal(ConfigurationError, "scopes", takes, name)
+    return names  # type: ignore[return-value]  # each a str, checked above
 
 
 def key_prefix_setting(value: object, name: str = "prefix") -> str:

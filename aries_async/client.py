@@ -25,7 +25,7 @@ from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from aries_async.http.answer_secrets import read_answer
-from aries_async.http.call_timeout import BLOCK_TIMEOUT, TimeoutBlock
+from aries_async.http.call_timeout import TimeoutBlock, call_timeout
 from aries_async.http.transport import Monotonic, Query, Sleep, Transport
 
 # The resources are small (their models load on first use, off the event loop): imported here,
@@ -230,7 +230,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             ...         await client.market.quote("AAPL")
 
         Raises:
-            ValidationError: ``seconds`` is not positive.
+            ValidationError: ``seconds`` is not a finite number above 0.
         """
         return TimeoutBlock(seconds)
 
@@ -342,8 +342,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
                 (a ``ConnectionFailedError``); the request was not sent.
         """
         method = require_method(method)
-        if timeout is None:
-            timeout = BLOCK_TIMEOUT.get()
+        timeout = call_timeout(timeout)
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
         url = self._url(path, authenticated)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Unpack, cast
 from urllib.parse import urlsplit
 
 import attrs
 
 from aries_async._settings import (
+    attempt_timeout_setting,
     count_setting,
     credential_setting,
     fraction_setting,
+    scope_names,
+    scopes_setting,
     seconds_setting,
     text_setting,
 )
@@ -225,14 +228,6 @@ class RetryPolicy:
         return min(self.max_backoff, self.initial_backoff * growth) * (1.0 - self.jitter * rand)
 
 
-def scope_names(scopes: str | Iterable[str]) -> tuple[str, ...]:
-    """Scope names from a space-separated string (the OAuth form) or from names; a string is
-    never taken letter by letter."""
-    if isinstance(scopes, str):
-        return tuple(scopes.split())
-    return tuple(scope for name in scopes for scope in str(name).split())
-
-
 @attrs.frozen(kw_only=True)
 class ClientConfig:
     """Everything an :class:`~aries_async.AriesClient` needs besides its token store.
@@ -244,15 +239,15 @@ class ClientConfig:
             app token (client credentials, the server's default scopes) by itself at its first
             call, as finance-dev's does; off, an empty store means "not signed in".
         redirect_uri: the redirect URI registered for your app.
-        scopes: scopes requested by the login flow.
+        scopes: scopes requested by the login flow: names without spaces, or one string of them.
         endpoints: the URLs; production by default.
         timeout: the time budget of one call, in seconds: every attempt, the waits between
             them (backoff, ``Retry-After``) and the reading of the body included. A retry
             whose wait would end past the budget is not made: the last failure is raised.
             ``client.timeout(...)`` and ``request(timeout=...)`` set it per call.
-        attempt_timeout: the longest one attempt may take, in seconds, within that budget
-            (None: all of what is left). Below ``timeout`` it leaves time to retry a hung
-            attempt; a refresh's or code exchange's are not cut (a retry would be refused).
+        attempt_timeout: the longest one attempt may take, in seconds: at most ``timeout``
+            (None: all of what is left). Below it leaves time to retry a hung attempt; a
+            refresh's or code exchange's are not cut (a retry would be refused).
         connect_timeout: timeout for opening a connection (within the attempt's time).
         pool_size: maximum simultaneous connections (hundreds of concurrent calls are fine).
         pool_size_per_host: per-host limit (0: same as pool_size).
@@ -278,14 +273,16 @@ class ClientConfig:
 
     Raises:
         ConfigurationError: naming the field (``setting``): seconds not finite and above 0
-            (``refresh_skew``: at least 0), a count not an int, a text with a control character.
+            (``refresh_skew``: at least 0; ``attempt_timeout``: at most ``timeout``), a count
+            not an int, a text or scope with a control character, a ``rate_limit`` refused
+            (:class:`~aries_async.errors.ConfigurationValueError`, a ``ValidationError`` too).
     """
 
     client_id: str | None = None
     client_secret: str | None = attrs.field(default=None, repr=False)
     app_token: bool = False
     redirect_uri: str | None = None
-    scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scope_names)
+    scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scopes_setting)
     endpoints: Endpoints = PRODUCTION
     timeout: float = 30.0
     attempt_timeout: float | None = None
@@ -304,8 +301,7 @@ class ClientConfig:
         # An infinite timeout cannot be scheduled (aiohttp rounds its deadline to an int).
         for name in ("timeout", "connect_timeout"):
             seconds_setting(getattr(self, name), name)
-        if self.attempt_timeout is not None:
-            seconds_setting(self.attempt_timeout, "attempt_timeout")
+        attempt_timeout_setting(self.attempt_timeout, self.timeout)
         seconds_setting(self.refresh_skew, "refresh_skew", zero=True)
         for name in ("pool_size", "quote_chunk_size", "max_response_bytes"):
             count_setting(getattr(self, name), name)

@@ -4,7 +4,8 @@
 
     AriesError
     ├── ConfigurationError            bad settings, missing credentials
-    │   └── MissingDependencyError    an optional extra is not installed (also an ImportError)
+    │   ├── MissingDependencyError    an optional extra is not installed (also an ImportError)
+    │   └── ConfigurationValueError   a RateLimit's value (also a ValidationError, as it was)
     ├── ValidationError (ValueError)  bad input, raised before anything is sent
     │   └── OrderRejectedError        the server refused the order: nothing to wait for
     │       └── OrderRejectedHTTPError  ... with a 400 or 422 (also a BadRequestError)
@@ -102,6 +103,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConfigurationError",
+    "ConfigurationValueError",
     "ConflictError",
     "ConnectionFailedError",
     "MissingDependencyError",
@@ -167,6 +169,17 @@ class ValidationError(AriesError, ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ConfigurationValueError(ConfigurationError, ValidationError):
+    """A value refused by :class:`RateLimit <aries_async.RateLimit>`, given to it or to
+    ``ClientConfig.rate_limit``: a :class:`ConfigurationError`, as every setting's refusal is,
+    and a :class:`ValidationError` (a ``ValueError``) too, which it was before: code catching
+    that goes on working. ``setting`` and ``field`` both name the setting."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message, setting=setting)  # ConfigurationError, then ValidationError
+        self.field = setting
 
 
 class AuthError(AriesError):

@@ -1,5 +1,7 @@
 """Rate budgets as settings: :class:`RateLimit` (calls a second, per-route budgets, which calls
-go first), read by ``ClientConfig.rate_limit`` and spent by :mod:`aries_async.http.budget`."""
+go first), read by ``ClientConfig.rate_limit`` and spent by :mod:`aries_async.http.budget`. A
+value refused raises :class:`~aries_async.errors.ConfigurationValueError`: a
+``ConfigurationError`` as every setting's refusal, and a ``ValidationError``, which it was."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from aries_async.errors import ValidationError
+from aries_async.errors import ConfigurationValueError
 
 __all__ = ["RateLimit", "rate_limit_setting"]
 
@@ -19,28 +21,30 @@ _ROUTE = re.compile(r"(?:[A-Z]+ )?/\S*")
 
 def _per_second(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(
-            f"rate_limit.per_second must be a number, got {value!r}", field="rate_limit"
+        raise ConfigurationValueError(
+            f"rate_limit.per_second must be a number, got {value!r}", setting="rate_limit"
         )
     if not value > 0:
-        raise ValidationError(
-            f"rate_limit.per_second must be positive, got {value!r}", field="rate_limit"
+        raise ConfigurationValueError(
+            f"rate_limit.per_second must be positive, got {value!r}", setting="rate_limit"
         )
     return float(value)
 
 
 def _routes(value: object) -> tuple[tuple[str, RateLimit], ...]:
     if not isinstance(value, Mapping | tuple | list):
-        raise ValidationError("rate_limit.routes must map routes to rates", field="rate_limit")
+        raise ConfigurationValueError(
+            "rate_limit.routes must map routes to rates", setting="rate_limit"
+        )
     pairs = value.items() if isinstance(value, Mapping) else value
     routes: dict[str, RateLimit] = {}
     for route, limit in pairs:
         _route(route)
         rate = rate_limit_setting(limit)
         if rate is None or rate.routes:
-            raise ValidationError(
+            raise ConfigurationValueError(
                 f"rate_limit.routes[{route!r}] must be a rate without routes of its own",
-                field="rate_limit",
+                setting="rate_limit",
             )
         routes[route] = rate
     # The most specific route first: the longest path, then one naming its method.
@@ -53,15 +57,17 @@ def _routes(value: object) -> tuple[tuple[str, RateLimit], ...]:
 
 def _route(route: object) -> str:
     if not isinstance(route, str) or not _ROUTE.fullmatch(route):
-        raise ValidationError(
-            f"a rate_limit route is 'METHOD /path' or '/path', got {route!r}", field="rate_limit"
+        raise ConfigurationValueError(
+            f"rate_limit: a route is 'METHOD /path' or '/path', got {route!r}", setting="rate_limit"
         )
     return route
 
 
 def _priority(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValidationError("rate_limit.priority must be a list of routes", field="rate_limit")
+        raise ConfigurationValueError(
+            "rate_limit.priority must be a list of routes", setting="rate_limit"
+        )
     return tuple(_route(route) for route in value)
 
 
@@ -117,9 +123,9 @@ class RateLimit:
     @burst.validator
     def _check_burst(self, _: object, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValidationError(
+            raise ConfigurationValueError(
                 f"rate_limit.burst must be a whole number of at least 1, got {value!r}",
-                field="rate_limit",
+                setting="rate_limit",
             )
 
     def budget_for(self, method: str, path: str) -> tuple[str, RateLimit]:

@@ -33,6 +33,7 @@ from typing import Any, TypeGuard
 from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
 from aries_async._errors_store import StoreUnavailableError
+from aries_async._settings import seconds_setting
 from aries_async.auth.app_token import NO_APP_TOKEN_YET
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
@@ -68,6 +69,9 @@ class AuthSession:
     client passes its transport, so that the session is the loop's the client is first used
     on), else the one the session is first used on. Each of its awaitables raises
     :class:`~aries_async.errors.WrongEventLoopError` on another loop, before doing anything.
+
+    ``refresh_skew``: renew a token this many seconds before it expires (finite, at least 0;
+    else :class:`~aries_async.errors.ConfigurationError`, as ``ClientConfig`` refuses it).
     """
 
     @renamed_arguments(clock="wall_clock")
@@ -87,7 +91,7 @@ class AuthSession:
         self._sleep = sleep
         self._oauth = oauth
         self._store = store
-        self._skew = refresh_skew
+        self._skew = seconds_setting(refresh_skew, "refresh_skew", zero=True)
         self._wall_clock = wall_clock
         self._token: Token | None = None
         self._due: float | None = None

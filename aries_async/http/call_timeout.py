@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextvars
 from types import TracebackType
 
+from aries_async._settings import seconds_setting
 from aries_async.errors import ValidationError
 
-__all__ = ["BLOCK_TIMEOUT", "TimeoutBlock"]
+__all__ = ["BLOCK_TIMEOUT", "TimeoutBlock", "call_timeout"]
 
 BLOCK_TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "aries_async_timeout", default=None
@@ -16,20 +17,31 @@ BLOCK_TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 """The timeout of the innermost :class:`TimeoutBlock` around the running code (None: none)."""
 
 
+def call_timeout(value: object) -> float | None:
+    """A call's ``timeout=``: ``value`` when it is finite seconds above 0, else, for None, the
+    innermost block's (None: the client's own).
+
+    Raises:
+        ValidationError: naming ``timeout``, for anything else (NaN, an infinity, which no
+            deadline can be set at, a bool, a string), before anything is sent.
+    """
+    if value is None:
+        return BLOCK_TIMEOUT.get()
+    return seconds_setting(value, "timeout", error=ValidationError)
+
+
 class TimeoutBlock:
     """A block, entered with ``with`` or ``async with`` (as ``asyncio.timeout`` is), whose
     calls take ``seconds`` as their timeout.
 
     Raises:
-        ValidationError: ``seconds`` is not positive.
+        ValidationError: ``seconds`` is not finite and above 0 (see :func:`call_timeout`).
     """
 
     __slots__ = ("_resets", "_seconds")
 
     def __init__(self, seconds: float) -> None:
-        if not seconds > 0:
-            raise ValidationError("timeout must be positive", field="timeout")
-        self._seconds = seconds
+        self._seconds = seconds_setting(seconds, "timeout", error=ValidationError)
         self._resets: list[contextvars.Token[float | None]] = []
 
     def __enter__(self) -> None:

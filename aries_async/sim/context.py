@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 import orjson
 
+from aries_async._settings import count_field, seconds_field
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
@@ -129,16 +130,21 @@ class SimSettings:
             say (``ws_ack_type``, and ``charts_ack`` ``"response"`` included); the fault
             ``ws_market_unacknowledged`` silences the market socket's alone
             (:class:`~aries_async.sim.faults.Faults`).
+
+    Raises:
+        ValidationError: (naming ``SimSettings.<option>``, given or set) a timing not a
+            finite number of seconds above 0 (``ws_refresh_warning``: at least 0), a
+            ``history_page_size`` not None nor a whole number of at least 1.
     """
 
     quote_symbol_in: str = "n"
     quote_unknown: str = "item"
-    history_page_size: int | None = 1000
+    history_page_size: int | None = attrs.field(default=1000, validator=count_field(optional=True))
     auto_approve: bool = True
     market_open: bool | None = None
-    ws_auth_timeout: float = 5.0
-    ws_session_ttl: float = 3900.0
-    ws_refresh_warning: float = 300.0
+    ws_auth_timeout: float = attrs.field(default=5.0, validator=seconds_field())
+    ws_session_ttl: float = attrs.field(default=3900.0, validator=seconds_field())
+    ws_refresh_warning: float = attrs.field(default=300.0, validator=seconds_field(zero=True))
     ws_send_acks: bool = True
 
 

@@ -19,6 +19,7 @@ from aries_async.sim.fault_values import (
     error_response,
     fault_route,
     huge_body,
+    positive,
     rate_limit,
     route_text,
     server_error,
@@ -260,7 +261,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--swallow-prediction-orders", type=count, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
-        type=count,
+        type=positive,
         default=None,
         metavar="N",
         help="listings answered from the API description carry N items a page, continued",

@@ -10,10 +10,13 @@ they are importable from :mod:`aries_async.sim.faults` and :mod:`aries_async.sim
 
 from __future__ import annotations
 
+from functools import partial
+
 import attrs
 
-from aries_async._settings import count_field, seconds_field
+from aries_async._settings import count_field, count_setting, seconds_field, seconds_setting
 from aries_async.errors import ValidationError
+from aries_async.sim.fault_routes import ROUTE_VALUES
 
 __all__ = [
     "DATE_HEADERS",
@@ -75,6 +78,14 @@ false, "error": {type, code, message, details, request_id, service, operation}}`
 ``"prediction_order"`` (C as prediction orders word it: a lower-case ``type``),
 ``"legacy"`` (E, ``{"error": code, "message": message}``), ``"empty"`` (no body) and
 ``"html"`` (a proxy's HTML page, not JSON)."""
+
+
+# The checks of the faults' counts and of the route-keyed faults' values (the ``metadata`` of
+# such a field: partials of module functions, which pickle with the dict that holds them).
+COUNT_OR_NONE = count_field(minimum=0, optional=True)
+SECONDS_BY_ROUTE = {ROUTE_VALUES: partial(seconds_setting, zero=True, error=ValidationError)}
+BYTES_BY_ROUTE = {ROUTE_VALUES: partial(count_setting, minimum=0, error=ValidationError)}
+DROPS_BY_ROUTE = {ROUTE_VALUES: partial(count_setting, minimum=1, error=ValidationError)}
 
 
 def _status(instance: object, attribute: attrs.Attribute[int], value: object) -> None:

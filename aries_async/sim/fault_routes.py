@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -28,8 +28,10 @@ from aries_async.errors import ValidationError
 __all__ = [
     "HTTP_METHODS",
     "ROUTE_FORM",
+    "ROUTE_VALUES",
     "RouteFaults",
     "RouteSet",
+    "ValueCheck",
     "check_route",
     "is_oauth_path",
     "route_fields",
@@ -44,6 +46,13 @@ ROUTE_FORM = f"a route: *, /PATH or METHOD /PATH (METHOD one of {', '.join(HTTP_
 """What a route looks like, for the messages that refuse one."""
 
 V = TypeVar("V")
+
+ValueCheck = Callable[[Any, str], object]
+"""The check of a route-keyed fault's values: given a value and its name, it raises
+``ValidationError`` for one the fault cannot mean."""
+
+ROUTE_VALUES = "route_values"
+"""The key, in a route-keyed fault's attrs ``metadata``, of its :data:`ValueCheck`."""
 
 
 def is_oauth_path(path: str) -> bool:
@@ -128,31 +137,44 @@ def _routes() -> tuple[tuple[frozenset[str], str, re.Pattern[str] | None], ...]:
 class RouteFaults(dict[str, V]):
     """A route-keyed fault (``sim.faults.rate_limit``): route -> value, each route checked by
     :func:`check_route` as it is put in (``[route] = ...``, ``update``, ``setdefault``,
-    ``|=``), so a mistyped one raises ``ValidationError`` at once.
+    ``|=``), so a mistyped one raises ``ValidationError`` at once; and each value by ``check``,
+    when given (the seconds of ``route_latency``, the count of ``drop_connection``...).
 
     Args:
         fault: the fault's name, for the messages.
         items: the first routes and values.
+        check: called with each value put in and its name (``Faults.huge_body['/v1/x']``);
+            raises ``ValidationError`` for one the fault cannot mean.
     """
 
-    __slots__ = ("fault",)
+    __slots__ = ("check", "fault")
 
-    def __init__(self, fault: str, items: Mapping[str, V] | Iterable[tuple[str, V]] = ()) -> None:
+    def __init__(
+        self,
+        fault: str,
+        items: Mapping[str, V] | Iterable[tuple[str, V]] = (),
+        check: ValueCheck | None = None,
+    ) -> None:
         super().__init__()
         self.fault = fault
+        self.check = check
         self.update(items)
 
-    def __setitem__(self, route: str, value: V) -> None:
+    def _check_item(self, route: str, value: V) -> None:
         if route not in self:  # the faults' own counts put a route back at every request
             check_route(route, self.fault)
+        if self.check is not None:
+            self.check(value, f"Faults.{self.fault}[{route!r}]")
+
+    def __setitem__(self, route: str, value: V) -> None:
+        self._check_item(route, value)
         super().__setitem__(route, value)
 
     def update(self, *args: Any, **kwargs: V) -> None:
         """Put every route in, or none: each is checked first."""
         given: dict[str, V] = dict(*args, **kwargs)
-        for route in given:
-            if route not in self:
-                check_route(route, self.fault)
+        for route, value in given.items():
+            self._check_item(route, value)
         super().update(given)
 
     def setdefault(self, route: str, default: V) -> V:
@@ -166,7 +188,7 @@ class RouteFaults(dict[str, V]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Copied and pickled with its name (dict's own way sets the items before the name).
-        return (RouteFaults, (self.fault, dict(self)))
+        return (RouteFaults, (self.fault, dict(self), self.check))
 
 
 class RouteSet(set[str]):
@@ -225,15 +247,16 @@ class RouteSet(set[str]):
 def routed(instance: Any, field: attrs.Attribute[Any], value: Any) -> Any:
     """The ``on_setattr`` of a route-keyed fault (``attrs.field(factory=dict,
     on_setattr=routed)``, or ``factory=set``): the value assigned, as a checked
-    :class:`RouteFaults` (a :class:`RouteSet` for a set). The constructor's values are
-    checked by :func:`route_fields`, which the instance's ``__attrs_post_init__`` calls.
+    :class:`RouteFaults` (a :class:`RouteSet` for a set), whose values the field's
+    ``metadata[ROUTE_VALUES]`` checks, when it has one. The constructor's values are checked
+    by :func:`route_fields`, which the instance's ``__attrs_post_init__`` calls.
 
     Raises:
-        ValidationError: a route none of the simulator's routes is.
+        ValidationError: a route none of the simulator's routes is, or a value refused.
     """
     if getattr(field.default, "factory", None) is set:
         return RouteSet(field.name, value)
-    return RouteFaults(field.name, value)
+    return RouteFaults(field.name, value, field.metadata.get(ROUTE_VALUES))
 
 
 def route_fields(instance: Any) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "fault_route",
     "huge_body",
     "parse_count",
+    "positive",
     "rate_limit",
     "refused_channel",
     "route_text",
@@ -226,6 +227,12 @@ def _whole(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    if (value := int(text)) < 1:
+        raise ValueError(text)
+    return value
+
+
 def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
     """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
     so a malformed fault value exits 2 with a message instead of a traceback."""
@@ -242,6 +249,10 @@ def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
 count = checked(_whole, "a whole number of at least 0")
 """The argparse ``type`` of a flag's N (a count, a size, every Nth: 0 is none): a negative
 would make nonsense of it (``--ws-malformed-every -1`` spoils every frame)."""
+
+positive = checked(_positive, "a whole number of at least 1")
+"""The argparse ``type`` of a flag's N where 0 means nothing (``--short-pages``: a page of no
+item), as the fault set from Python refuses it."""
 
 
 def add_switches(add: AddArgument, switches: Mapping[str, str | None]) -> None:

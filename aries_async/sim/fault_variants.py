@@ -87,6 +87,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.errors import ValidationError
 from aries_async.sim.ws_faults import WebsocketFaults
 
 __all__ = [
@@ -120,6 +121,13 @@ _DOCS_ORDER_FIELDS = {
 }
 
 
+def _first_page(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    # An int: True and 1.0 are equal to 1, yet a bool or a float is no page number.
+    if type(value) is not int or value not in (0, 1):
+        name = f"{type(instance).__name__}.{attribute.name}"
+        raise ValidationError(f"{name} must be 0 or 1, got {value!r:.80}", field=name)
+
+
 def docs_order_fields(order: dict[str, Any]) -> None:
     """Word an order's ``TradeOrderV2`` object (in place) as the docs' examples do."""
     for field, words in _DOCS_ORDER_FIELDS.items():
@@ -151,6 +159,6 @@ class VariantFaults(WebsocketFaults):
     late_auction_orders: bool = False
     late_auction_cancels: bool = False
     auction_stops: bool = False
-    first_page: int = attrs.field(default=0, validator=attrs.validators.in_((0, 1)))
+    first_page: int = attrs.field(default=0, validator=_first_page)
     pattern_prices_in_cents: bool = False
     option_type_words: bool = False

@@ -19,7 +19,10 @@ path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
 (``/v1/accounts/{id}/positions``); ``"*"`` matches every route except the OAuth ones. A route
 that names none of the simulator's routes (a typo, a method the route does not take) is
 refused with ``ValidationError`` as it is set (:mod:`~aries_async.sim.fault_routes`, whose
-check the ``aries-async sim`` flags share): its fault would never fire.
+check the ``aries-async sim`` flags share): its fault would never fire. So is a number that
+a switch cannot mean, given or set, a route's value (``route_latency``...) too: NaN, an
+infinity, a negative, a bool, a float for a count (``short_pages`` and a route's
+``drop_connection`` take at least 1, the other counts 0 too).
 
 A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a switch without one is
 set from Python only. The simulator's settings that are not faults (``--quote-unknown``,
@@ -267,10 +270,14 @@ import attrs
 from aries_async._settings import count_field, seconds_field
 from aries_async.sim.fault_bodies import BodyFaults
 from aries_async.sim.fault_kinds import (
+    BYTES_BY_ROUTE,
+    COUNT_OR_NONE,
     DATE_HEADERS,
+    DROPS_BY_ROUTE,
     ERROR_SHAPES,
     MALFORMED_DATE,
     NON_ACK_MODES,
+    SECONDS_BY_ROUTE,
     SWALLOW_MODES,
     TOKEN_ERROR_SHAPES,
     AppRateLimit,
@@ -320,7 +327,9 @@ class Faults(BodyFaults):
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
     latency: float = attrs.field(default=0.0, validator=seconds_field(zero=True))
-    route_latency: dict[str, float] = attrs.field(factory=dict, on_setattr=routed)
+    route_latency: dict[str, float] = attrs.field(
+        factory=dict, on_setattr=routed, metadata=SECONDS_BY_ROUTE
+    )
     swallow_order_response: int = attrs.field(default=0, validator=count_field(minimum=0))
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
@@ -333,18 +342,24 @@ class Faults(BodyFaults):
     snapshot_working_orders_only: bool = False
     order_client_id: str = "tag"
     order_status_text: dict[str, str] = attrs.Factory(dict)
-    order_status_text_reads: int | None = None
+    order_status_text_reads: int | None = attrs.field(default=None, validator=COUNT_OR_NONE)
     date_header: str = "clock"
-    revoke_tokens_after: int | None = None
+    revoke_tokens_after: int | None = attrs.field(default=None, validator=COUNT_OR_NONE)
     # Market data and resets (everyday friction).
     history_stuck_continuation: bool = False
-    drop_connection: dict[str, int] = attrs.field(factory=dict, on_setattr=routed)
+    drop_connection: dict[str, int] = attrs.field(
+        factory=dict, on_setattr=routed, metadata=DROPS_BY_ROUTE
+    )
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
     after_token_grant: Callable[[], Awaitable[None]] | None = None
     # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
-    trickle_body: dict[str, float] = attrs.field(factory=dict, on_setattr=routed)
-    huge_body: dict[str, int] = attrs.field(factory=dict, on_setattr=routed)
+    trickle_body: dict[str, float] = attrs.field(
+        factory=dict, on_setattr=routed, metadata=SECONDS_BY_ROUTE
+    )
+    huge_body: dict[str, int] = attrs.field(
+        factory=dict, on_setattr=routed, metadata=BYTES_BY_ROUTE
+    )
     huge_body_chunked: bool = False
     gzip_body: set[str] = attrs.field(factory=set, on_setattr=routed)
     cycle_cursors: bool = False
@@ -357,7 +372,7 @@ class Faults(BodyFaults):
     # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).
     token_error_shape: str = "rfc"  # noqa: S105 - a shape name
     token_error_echo: bool = False
-    token_error_echo_cut: int | None = None
+    token_error_echo_cut: int | None = attrs.field(default=None, validator=COUNT_OR_NONE)
     token_echo: bool = False
     refresh_without_secret: bool = False
     token_encodings: frozenset[str] = frozenset({"json", "form"})
@@ -369,7 +384,7 @@ class Faults(BodyFaults):
     # A sustained per-app rate limit (fleets of bots sharing one budget).
     app_rate_limit: AppRateLimit | None = None
     # Listings answered from the API description (routes_generic), and the order listings.
-    short_pages: int | None = None
+    short_pages: int | None = attrs.field(default=None, validator=count_field(optional=True))
     # Answers made from the API description: fields a newer server would add.
     unknown_fields: bool = False
 

@@ -342,9 +342,9 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     ctx.authenticated_requests += 1
     faults = ctx.faults
     if faults.revoke_tokens_after is not None:
-        faults.revoke_tokens_after -= 1
-        if faults.revoke_tokens_after <= 0:
-            faults.revoke_tokens_after = None
+        left = faults.revoke_tokens_after - 1  # 0 given: at the first request, as 1
+        faults.revoke_tokens_after = left if left > 0 else None
+        if left <= 0:
             ctx.auth.revoke_all()
     return await handler(request)
 

@@ -1,10 +1,12 @@
 """The faults of the simulator's websockets (market, accounts, charts): the ``ws_*`` and
 ``charts_*`` fields of :class:`~aries_async.sim.faults.Faults`, which inherits them from
 :class:`WebsocketFaults` (set them as every fault: ``sim.faults.ws_stall = True``, or by their
-CLI flags). They are read by the websocket sessions (:mod:`aries_async.sim.ws_session` and the
-sockets' modules), the ``charts_*`` ones by :mod:`aries_async.sim.ws_charts`. Section numbers
-are websocket.md's. A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a
-switch without one is set from Python only.
+CLI flags; their numbers are checked as given or set, as the flags check them: a
+``ValidationError`` for NaN, an infinity, a negative, a bool or a float for a count, and for a
+``ws_auth_deadline`` of 0). They are read by the websocket sessions
+(:mod:`aries_async.sim.ws_session` and the sockets' modules), the ``charts_*`` ones by
+:mod:`aries_async.sim.ws_charts`. Section numbers are websocket.md's. A row's ``Flag:`` is the
+``aries-async sim`` flag that sets the switch; a switch without one is set from Python only.
 
 =================================  ==============================================================
 field                              effect
@@ -252,6 +254,8 @@ from typing import Any
 
 import attrs
 
+from aries_async._settings import count_field, seconds_field
+
 __all__ = ["AUTH_ID_PLACES", "ERROR_ID_PLACES", "WebsocketFaults"]
 
 AUTH_ID_PLACES = ("payload", "envelope", "none")
@@ -261,13 +265,16 @@ ERROR_ID_PLACES = ("payload", "envelope", "both", "none")
 """``ws_error_id`` values."""
 
 
+_COUNT = count_field(minimum=0, optional=True)  # N messages, every Nth (0: never), K sockets
+
+
 @attrs.define(kw_only=True)
 class WebsocketFaults:
     """The websockets' faults (see the module docstring); the defaults inject nothing."""
 
-    ws_drop_after: int | None = None
-    ws_drop_after_count: int | None = None
-    ws_malformed_every: int | None = None
+    ws_drop_after: int | None = attrs.field(default=None, validator=_COUNT)
+    ws_drop_after_count: int | None = attrs.field(default=None, validator=_COUNT)
+    ws_malformed_every: int | None = attrs.field(default=None, validator=_COUNT)
     ws_stall: bool = False
     ws_account_unanswered: bool = False
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
@@ -287,16 +294,20 @@ class WebsocketFaults:
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"
     ws_error_id: str = "payload"
-    ws_auth_deadline: float | None = None
-    ws_market_repeat_every: int | None = None
-    ws_market_stale_every: int | None = None
+    ws_auth_deadline: float | None = attrs.field(
+        default=None, validator=seconds_field(optional=True)
+    )
+    ws_market_repeat_every: int | None = attrs.field(default=None, validator=_COUNT)
+    ws_market_stale_every: int | None = attrs.field(default=None, validator=_COUNT)
     ws_market_partial: bool = False
     ws_market_status: str | None = None
     ws_expire_after_auth: str | None = None
     ws_reauth_drops_subscriptions: bool = False
     ws_already_subscribed: bool = False
     ws_counting_subscriptions: bool = False
-    ws_subscribe_delay: float | None = None
+    ws_subscribe_delay: float | None = attrs.field(
+        default=None, validator=seconds_field(zero=True, optional=True)
+    )
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_refused_requests: dict[str, str] = attrs.Factory(dict)

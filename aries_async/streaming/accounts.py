@@ -67,7 +67,8 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, Unpack
 
-from aries_async.errors import ConfigurationError, OrderStateUnknownError
+from aries_async._settings import count_setting
+from aries_async.errors import OrderStateUnknownError
 from aries_async.models._summary import counted
 from aries_async.models.events import (
     AccountEvent,
@@ -164,7 +165,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
     that names no account is placed, and dropped, by its order.
 
     Raises:
-        ConfigurationError: ``reconcile_attempts`` below 1.
+        ConfigurationError: ``reconcile_attempts`` not a whole number of at least 1.
         ValidationError: no account, or an empty account id.
     """
 
@@ -186,8 +187,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         reconcile_attempts: int = 3,
         **options: Unpack[StreamOptions],
     ) -> None:
-        if reconcile_attempts < 1:
-            raise ConfigurationError("reconcile_attempts must be at least 1")
+        count_setting(reconcile_attempts, "reconcile_attempts")
         ids = account_ids_of(accounts)
         super().__init__(url, token_provider, **options)
         self.account_id = ids[0]

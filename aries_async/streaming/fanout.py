@@ -45,6 +45,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from aries_async._closing import AsyncClosing
+from aries_async._settings import optional_count
 from aries_async._validate import require_count
 from aries_async.errors import StreamOverflowError, ValidationError
 from aries_async.models._wire import Wire, stamped_before
@@ -253,11 +254,10 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
 
         Raises:
             StopAsyncIteration: the stream ended normally and nothing is left.
-            ValidationError: ``limit`` is below 1.
+            ValidationError: ``limit`` is not None nor a whole number of at least 1.
             StreamError: the stream's fatal error, once nothing is left (as ``async for``).
         """
-        if limit is not None and limit < 1:
-            raise ValidationError("limit must be at least 1", field="limit")
+        optional_count(limit, "limit", error=ValidationError)
         while True:
             queue = self._queue
             if queue or self._refill():

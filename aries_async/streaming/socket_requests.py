@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from aries_async._validate import require_day, require_seconds, require_text
+from aries_async._settings import seconds_setting
+from aries_async._validate import require_day, require_text
 from aries_async.errors import (
     ResponseFormatError,
     StreamClosedError,
@@ -257,7 +258,8 @@ class SocketRequests:
             timeout: seconds to wait (default :attr:`StreamConfig.request_timeout`).
 
         Raises:
-            ValidationError: an empty method or path, or a timeout that is no positive number.
+            ValidationError: an empty method or path, or a timeout that is not a finite number
+                above 0.
             StreamRequestError: the server refused it (``status``, ``code``).
             StreamRequestTimeout: no answer in time.
             StreamRequestInterrupted: the socket dropped with it in flight (see above).
@@ -266,10 +268,10 @@ class SocketRequests:
         method = require_text(method, "method").upper()
         path = require_text(path, "path")
         wait = (
-            self.config.request_timeout if timeout is None else require_seconds(timeout, "timeout")
+            self.config.request_timeout
+            if timeout is None
+            else seconds_setting(timeout, "timeout", error=ValidationError)
         )
-        if not wait > 0:
-            raise ValidationError("timeout must be positive", field="timeout")
         self._check_open()
         connection = self._connection
         request_id = connection.ids("req")

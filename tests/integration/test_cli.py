@@ -240,6 +240,7 @@ def test_a_timeout_variable_refused_exits_2_naming_it(
         ("--order-status-text-reads", "-1"),
         ("--token-error-echo-cut", "-1"),
         ("--short-pages", "-1"),
+        ("--short-pages", "0"),
         ("--ws-drop-after", "-1"),
         ("--ws-malformed-every", "-2"),
         ("--ws-market-repeat-every", "-1"),

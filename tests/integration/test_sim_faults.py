@@ -476,6 +476,17 @@ async def test_token_revocation(sim: Simulator, http: aiohttp.ClientSession) -> 
     assert status == 401
 
 
+async def test_token_revocation_after_zero_requests_revokes_at_the_first(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """0, which the switch's check takes (as ``--revoke-tokens-after 0`` does), acts as 1: the
+    count it leaves behind is never set below 0, which the check would refuse mid-request."""
+    sim.faults.revoke_tokens_after = 0
+    assert (await _get(http, "/v1/users/me"))[0] == 200
+    status, _, body = await _get(http, "/v1/users/me")
+    assert (status, body["error"]["code"]) == (401, "TOKEN_REVOKED")
+
+
 async def test_huge_body_keeps_the_answer_shape(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -105,6 +106,17 @@ async def test_bad_input_is_refused_before_anything_is_sent(
     ):
         with pytest.raises(ValidationError):
             await call
+    assert hub.requests == 0
+
+
+@pytest.mark.parametrize("timeout", [math.inf, -1.0, math.nan, True, "5"])
+async def test_a_request_timeout_that_cannot_end_is_refused_unsent(
+    hub: WsHub, stream: MarketStream, timeout: object
+) -> None:
+    """An endless wait (inf) or one of a bool is no timeout: refused as NaN is, naming it."""
+    with pytest.raises(ValidationError, match=r"^timeout must be a finite number") as info:
+        await stream.request("GET", "/options/AAPL/expiry-dates", timeout=timeout)  # type: ignore[arg-type]
+    assert info.value.field == "timeout"
     assert hub.requests == 0
 
 

@@ -65,6 +65,9 @@ MAKERS: dict[str, Callable[[], BaseException]] = {
     "ConfigurationError": lambda: errors.ConfigurationError(
         "ARIES_BASE_URL has no scheme", setting="ARIES_BASE_URL"
     ),
+    "ConfigurationValueError": lambda: errors.ConfigurationValueError(
+        "rate_limit.per_second must be positive, got 0", setting="rate_limit"
+    ),
     "MissingDependencyError": lambda: errors.MissingDependencyError(
         "to_frame() needs pandas: pip install 'aries-async[pandas]'",
         setting="pandas",

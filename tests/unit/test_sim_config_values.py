@@ -19,8 +19,10 @@ from aries_async.sim import (
     Firehose,
     RateLimitFault,
     ServerErrorFault,
+    SimSettings,
     Simulator,
 )
+from aries_async.sim.faults import WebsocketFaults
 
 
 def _cases(names: tuple[str, ...], values: tuple[object, ...]) -> list[tuple[str, object]]:
@@ -122,3 +124,129 @@ def test_a_fault_switch_set_later_is_checked_too() -> None:
     fault = RateLimitFault(count=2)
     fault.count = 1  # the simulator counts a burst down as it answers: each count is checked
     assert (faults.latency, fault.count) == (0.25, 1)
+
+
+_NOT_COUNTS = (-1, 1.0, math.nan, True, "1")
+
+
+@pytest.mark.parametrize(
+    ("kind", "option", "value"),
+    [
+        *(
+            (Faults, name, v)
+            for name in ("revoke_tokens_after", "order_status_text_reads", "token_error_echo_cut")
+            for v in _NOT_COUNTS
+        ),
+        *((Faults, "short_pages", v) for v in (0, *_NOT_COUNTS)),
+        *((Faults, "first_page", v) for v in (True, 1.0, 2)),
+        *(
+            (WebsocketFaults, name, v)
+            for name in (
+                "ws_drop_after",
+                "ws_drop_after_count",
+                "ws_malformed_every",
+                "ws_market_repeat_every",
+                "ws_market_stale_every",
+            )
+            for v in _NOT_COUNTS
+        ),
+        *((WebsocketFaults, "ws_auth_deadline", v) for v in (0, *_NOT_SECONDS)),
+        *(
+            (WebsocketFaults, "ws_subscribe_delay", v)
+            for v in (math.nan, math.inf, -0.5, True, "0.2")
+        ),
+        *(
+            (SimSettings, name, v)
+            for name in ("ws_auth_timeout", "ws_session_ttl")
+            for v in (*_NOT_SECONDS, None)
+        ),
+        *(
+            (SimSettings, "ws_refresh_warning", v)
+            for v in (math.nan, math.inf, -1.0, True, "1", None)
+        ),
+        *((SimSettings, "history_page_size", v) for v in (0, 10.0, True, "10")),
+    ],
+)
+def test_a_switch_left_unchecked_before_refuses_what_it_cannot_mean(
+    kind: type, option: str, value: object
+) -> None:
+    name = f"{kind.__name__}.{option}"
+    with pytest.raises(ValidationError) as info:
+        kind(**{option: value})
+    assert str(info.value).startswith(f"{name} must be "), str(info.value)
+    assert info.value.field == name
+    switches = kind()
+    with pytest.raises(ValidationError, match=rf"^{kind.__name__}\.{option} must be "):
+        setattr(switches, option, value)  # set on a running simulator: checked alike
+
+
+@pytest.mark.parametrize(
+    ("kind", "option", "value"),
+    [
+        *(
+            (Faults, name, v)
+            for name in ("revoke_tokens_after", "token_error_echo_cut")
+            for v in (None, 0, 3)
+        ),
+        (Faults, "order_status_text_reads", 0),
+        (Faults, "short_pages", 1),
+        (Faults, "first_page", 1),
+        (WebsocketFaults, "ws_drop_after_count", 0),
+        (WebsocketFaults, "ws_market_stale_every", None),
+        (WebsocketFaults, "ws_auth_deadline", 0.5),
+        (WebsocketFaults, "ws_subscribe_delay", 0),
+        (SimSettings, "ws_refresh_warning", 0),
+        (SimSettings, "ws_session_ttl", 7),
+        (SimSettings, "history_page_size", None),
+    ],
+)
+def test_the_values_those_switches_take_are_kept(kind: type, option: str, value: object) -> None:
+    assert getattr(kind(**{option: value}), option) == value
+
+
+_ROUTE = "GET /v1/chart/quotes"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        *(
+            (name, v)
+            for name in ("route_latency", "trickle_body")
+            for v in (math.nan, math.inf, -0.5, True, "0.2", None)
+        ),
+        *(("huge_body", v) for v in (-1, 10.0, math.nan, True, "10", None)),
+        *(("drop_connection", v) for v in (0, 1.0, True, "1", None)),
+    ],
+)
+def test_a_route_fault_value_it_cannot_mean_is_refused(option: str, value: object) -> None:
+    name = f"Faults.{option}[{_ROUTE!r}]"
+    with pytest.raises(ValidationError) as info:
+        Faults(**{option: {_ROUTE: value}})  # type: ignore[arg-type]
+    assert str(info.value).startswith(f"{name} must be "), str(info.value)
+    assert info.value.field == name
+    faults = Faults()
+    for put in (
+        lambda: setattr(faults, option, {_ROUTE: value}),
+        lambda: getattr(faults, option).__setitem__(_ROUTE, value),
+        lambda: getattr(faults, option).update({_ROUTE: value}),
+        lambda: getattr(faults, option).setdefault(_ROUTE, value),
+    ):
+        with pytest.raises(ValidationError, match=r"^Faults\."):
+            put()
+        assert getattr(faults, option) == {}  # nothing refused was kept
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("route_latency", 0), ("trickle_body", 0.25), ("huge_body", 0), ("drop_connection", 2)],
+)
+def test_a_route_fault_value_it_takes_is_kept(option: str, value: object) -> None:
+    faults = Faults(**{option: {_ROUTE: value}})  # type: ignore[arg-type]
+    getattr(faults, option)["/v1/chart/history"] = value
+    assert getattr(faults, option) == {_ROUTE: value, "/v1/chart/history": value}
+
+
+def test_a_route_fault_key_that_is_no_text_is_refused() -> None:
+    with pytest.raises(ValidationError, match="route_latency: expected a route"):
+        Faults(route_latency={3: 0.5})  # type: ignore[dict-item]
