@@ -287,8 +287,9 @@ class Connection:
                 )
             if self._reconnects.settles_entry(end):
                 self._first_attempt.set()
-            if delay > 0:
-                await self._sleep(delay)
+            # At no delay too: a token source failing without awaiting would else retry in
+            # a loop that never lets the program's other tasks run.
+            await self._sleep(delay)
 
     def _fail(self, error: BaseException, reason: str | None = None) -> None:
         log.warning("%s stream failed: %s", self._name, error, extra={"aries_stream_error": error})
