@@ -20,7 +20,7 @@ import traceback
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from aries_async._redaction import blanked, quotes_secret
+from aries_async._redaction import blanked, blanked_within, quotes_secret
 
 if TYPE_CHECKING:
     from aries_async.errors import ResponseFormatError
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["answering", "scrubbed", "unquoted", "unquoted_body"]
 
 _SENT: ContextVar[str | None] = ContextVar("aries_async_answer_to", default=None)
-
-_LOOKED_INTO = 16384
-"""How far into a body :func:`unquoted_body` looks for pieces of the token (a scan costs
-about 1 us a character); the whole token is blanked everywhere."""
 
 
 def answering(sent: str | None) -> None:
@@ -52,9 +48,9 @@ def unquoted_body(body: bytes) -> bytes:
     sent = _SENT.get()
     if not sent or not body:
         return body
-    whole = body.decode(errors="replace").replace(sent, "[redacted]")
-    shown = blanked(whole[:_LOOKED_INTO], [sent]) + whole[_LOOKED_INTO:]
-    return body if shown == body.decode(errors="replace") else shown.encode()
+    text = body.decode(errors="replace")
+    shown = blanked_within(text, sent)
+    return body if shown == text else shown.encode()
 
 
 def scrubbed(exc: ResponseFormatError) -> ResponseFormatError:

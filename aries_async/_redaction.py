@@ -15,6 +15,7 @@ __all__ = [
     "SHOWN_RUN",
     "WORD",
     "blanked",
+    "blanked_within",
     "kind_of",
     "quotes_secret",
     "redact",
@@ -82,6 +83,18 @@ def blanked(text: str, secrets: Iterable[str | None]) -> str:
         elif index == 0 or not hidden[index - 1]:
             parts.append(BLANK)
     return "".join(parts)
+
+
+PIECES_WITHIN = 16384
+"""How far into a long text (an error page, an answer's body) :func:`blanked_within` looks for
+pieces of a secret: a scan costs about 1 us a character, and a large page would hold the loop."""
+
+
+def blanked_within(text: str, secret: str) -> str:
+    """``text`` without ``secret``: whole everywhere, in pieces (:func:`blanked`) within its
+    first :data:`PIECES_WITHIN` characters, where a server's message is."""
+    whole = text.replace(secret, BLANK)
+    return blanked(whole[:PIECES_WITHIN], [secret]) + whole[PIECES_WITHIN:]
 
 
 def quotes_secret(text: str, secrets: Iterable[str | None]) -> bool:

@@ -18,8 +18,8 @@ import orjson
 import yarl
 from multidict import CIMultiDict
 
+from aries_async._redaction import blanked, blanked_within
 from aries_async._url_secrets import redacted
-from aries_async.auth.tokens import blanked
 from aries_async.config import ClientConfig
 from aries_async.errors import (
     APIError,
@@ -100,7 +100,7 @@ def status_error(
     bearer = _bearer(sent)
     if bearer:
         text = body.decode(errors="replace")
-        shown = _blank(text, bearer)
+        shown = blanked_within(text, bearer)
         if shown != text:
             body = shown.encode()
         reason = reason and blanked(reason, [bearer])
@@ -116,25 +116,12 @@ def status_error(
     )
 
 
-_PIECES_WITHIN = 16384
-"""How far into an error body (and into its headers' values) :func:`status_error` looks for
-pieces of the token."""
-
-
-def _blank(text: str, bearer: str) -> str:
-    """``text`` without ``bearer``: pieces of it are looked for where a server's message is
-    (a scan costs about 1 us a character: a large error page would hold the loop), the whole
-    token everywhere."""
-    whole = text.replace(bearer, "[redacted]")
-    return blanked(whole[:_PIECES_WITHIN], [bearer]) + whole[_PIECES_WITHIN:]
-
-
 def _blank_headers(headers: Mapping[str, str], bearer: str) -> Mapping[str, str]:
-    """``headers`` with ``bearer`` blanked out of their values (:func:`_blank`, over the values
-    at once: the token's pieces are computed once). A NUL cannot be in a header value, nor in
-    a token, so no piece found spans two values."""
+    """``headers`` with ``bearer`` blanked out of their values (``blanked_within``, over the
+    values at once: the token's pieces are computed once). A NUL cannot be in a header value,
+    nor in a token, so no piece found spans two values."""
     pairs = list(headers.items())
-    values = _blank("\0".join(value for _, value in pairs), bearer).split("\0")
+    values = blanked_within("\0".join(value for _, value in pairs), bearer).split("\0")
     if len(values) != len(pairs):  # a value with a NUL after all: keep none rather than guess
         return {}
     return CIMultiDict((name, value) for (name, _), value in zip(pairs, values, strict=True))
