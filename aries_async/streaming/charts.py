@@ -33,7 +33,6 @@ from aries_async.models.events import (
 )
 from aries_async.streaming.base import StreamOptions
 from aries_async.streaming.chart_refusals import ChartRefusals
-from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import Connection, TokenProvider
 from aries_async.streaming.protocol import (
     Channel,
@@ -101,13 +100,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        config = options.get("config") or StreamConfig()
-        subs = ChartSubscriptions(
-            options.get("monotonic"),
-            overtaken_wait=config.overtaken_wait,
-            overtaken_limit=config.overtaken_limit,
-        )
-        super().__init__(url, token_provider, subs, **options)
+        super().__init__(url, token_provider, ChartSubscriptions, **options)
         self._told = ChartRefusals(self._subs, self._strays, self._trades_refused)
 
     # -- subscriptions ------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from aries_async.models.events import (
     TradeUpdate,
 )
 from aries_async.streaming.base import StreamOptions
-from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import TokenProvider
 from aries_async.streaming.protocol import (
     Channel,
@@ -67,13 +66,7 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        config = options.get("config") or StreamConfig()
-        subs = MarketSubscriptions(
-            options.get("monotonic"),
-            overtaken_wait=config.overtaken_wait,
-            overtaken_limit=config.overtaken_limit,
-        )
-        super().__init__(url, token_provider, subs, **options)
+        super().__init__(url, token_provider, MarketSubscriptions, **options)
         # update type -> the symbols whose channel of it is desired: what on_messages
         # delivers (one set lookup per update, on the type dispatch it does anyway)
         self._wanted: dict[type[Any], set[str]] = {kind: set() for kind in _TYPE_CHANNELS}

@@ -72,12 +72,17 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
         self,
         url: str,
         token_provider: TokenProvider,
-        subscriptions: SymbolSubscriptions[S],
+        subscriptions: Callable[..., SymbolSubscriptions[S]],
         **options: Unpack[StreamOptions],
     ) -> None:
         super().__init__(url, token_provider, **options)
         self._wall_clock = options.get("wall_clock", time.time)
-        self._subs = subscriptions
+        # the face's books (``subscriptions``, its class), on the stream's clock and options
+        self._subs = subscriptions(
+            self._monotonic,
+            overtaken_wait=self.config.overtaken_wait,
+            overtaken_limit=self.config.overtaken_limit,
+        )
         self._latest: dict[str, Q] = {}
         self._latest_trade: dict[str, T] = {}
         self._strays = Strays()
