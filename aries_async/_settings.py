@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -30,14 +31,17 @@ __all__ = [
     "count_field",
     "count_setting",
     "credential_setting",
+    "finite_number",
     "fraction_setting",
     "key_prefix_setting",
     "optional_count",
     "scope_names",
     "scopes_setting",
+    "seconds_attribute",
     "seconds_field",
     "seconds_setting",
     "seconds_settings",
+    "settle",
     "text_setting",
 ]
 
@@ -51,8 +55,12 @@ def _refusal(error: type[Exception], name: str, takes: str, value: object) -> Ex
     return error(message)
 
 
-def _number(value: object) -> float | None:
-    """``value`` as a float when it is a finite int or float (not a bool), else None."""
+def _number(value: object, decimals: bool = False) -> float | None:
+    """``value`` as a float when it is a finite int or float (not a bool), or a finite
+    ``Decimal`` when ``decimals``, else None."""
+    if decimals and isinstance(value, Decimal):
+        # A signalling NaN raises when made a float: asked first, it is refused as NaN is.
+        return float(value) if value.is_finite() and math.isfinite(float(value)) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
@@ -60,6 +68,21 @@ def _number(value: object) -> float | None:
     except OverflowError:  # an int beyond any float
         return None
     return number if math.isfinite(number) else None
+
+
+def finite_number(value: object) -> float | None:
+    """``value`` as a float when it is a finite int, float or ``Decimal`` (not a bool, NaN or
+    an infinity, nor an int or a Decimal beyond any float), else None: the rule of every
+    number a setting takes, for a check whose messages are its own."""
+    return _number(value, decimals=True)
+
+
+def settle(instance: object, name: str, number: float | None) -> None:
+    """Keep ``number``, the float a check took, as ``name`` of the frozen ``instance`` when
+    the value given was a ``Decimal``: converted once, as the setting is built, so that no
+    timer or sum of floats meets a Decimal later. An int or a float given is kept as is."""
+    if isinstance(getattr(instance, name), Decimal):
+        object.__setattr__(instance, name, number)
 
 
 def seconds_setting(
@@ -70,15 +93,24 @@ def seconds_setting(
     minimum: float | None = None,
     unit: str = "seconds",
     error: type[Exception] = ConfigurationError,
+    decimals: bool = False,
 ) -> float:
     """``value`` as a float, when it is a finite number (an int or a float, not a bool, NaN or
     an infinity) above 0, or at least 0 when ``zero``, or at least ``minimum`` when given.
+
+    An infinity is refused, never read as "for ever": where waiting for ever has a meaning,
+    the option takes None for it, one way to say it; an infinity given is more often a
+    computed deadline gone wrong, and no timer can be set at it.
+
+    ``decimals``: a finite ``Decimal`` is taken too (as the float it is worth), where the
+    caller keeps the float returned (or stores it by :func:`settle`): a setting kept as given
+    would hold a Decimal, which timers and float arithmetic refuse.
 
     Raises:
         ConfigurationError: (or ``error``) naming ``name`` and what it takes, for anything
             else.
     """
-    number = _number(value)
+    number = _number(value, decimals)
     if minimum is not None:
         takes, fits = f"a finite number >= {minimum:g}", number is not None and number >= minimum
     elif zero:
@@ -90,7 +122,19 @@ def seconds_setting(
     return number
 
 
-def attempt_timeout_setting(value: object, timeout: float) -> None:
+def seconds_attribute(instance: object, name: str, label: str = "", **checks: Any) -> None:
+    """Check ``name`` of the frozen attrs ``instance`` by :func:`seconds_setting` (``checks``
+    its keywords; a finite ``Decimal`` taken), naming it ``label`` (default ``name``), and
+    keep the float a Decimal given is worth (:func:`settle`).
+
+    Raises:
+        ConfigurationError: naming ``label``, for a value the check refuses.
+    """
+    value = getattr(instance, name)
+    settle(instance, name, seconds_setting(value, label or name, decimals=True, **checks))
+
+
+def attempt_timeout_setting(value: object, timeout: float) -> float | None:
     """Check ``ClientConfig.attempt_timeout``: None, or finite seconds above 0 and at most
     ``timeout``, the call's budget (checked first), which would cut a longer attempt short:
     one asked longer is refused rather than quietly capped. A call given a shorter timeout
@@ -100,11 +144,12 @@ def attempt_timeout_setting(value: object, timeout: float) -> None:
         ConfigurationError: naming ``attempt_timeout``, for anything else.
     """
     if value is None:
-        return
-    seconds = seconds_setting(value, "attempt_timeout")
+        return None
+    seconds = seconds_setting(value, "attempt_timeout", decimals=True)
     if seconds > timeout:
         takes = f"at most timeout ({timeout:g} seconds), the call's whole budget, or None"
         raise _refusal(ConfigurationError, "attempt_timeout", takes, value)
+    return seconds
 
 
 def seconds_settings(**settings: object) -> None:
@@ -121,12 +166,13 @@ def seconds_settings(**settings: object) -> None:
 def fraction_setting(
     value: object, name: str, *, error: type[Exception] = ConfigurationError
 ) -> float:
-    """``value`` as a float, when it is a number from 0 up to but not including 1.
+    """``value`` as a float, when it is a number (an int, a float or a ``Decimal``, kept by
+    the caller as the float returned) from 0 up to but not including 1.
 
     Raises:
         ConfigurationError: (or ``error``) naming ``name``, for anything else.
     """
-    number = _number(value)
+    number = _number(value, decimals=True)
     if number is None or not 0 <= number < 1:
         raise _refusal(error, name, "a number in [0, 1)", value)
     return number

@@ -22,7 +22,6 @@ __all__ = [
     "require_instance",
     "require_items",
     "require_method",
-    "require_seconds",
     "require_symbol",
     "require_text",
     "stored_symbol",
@@ -107,19 +106,6 @@ def require_day(value: object, field: str) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError(f"{field} must be a datetime.date, got {value!r:.80}", field=field)
     return value
-
-
-def require_seconds(value: object, field: str) -> float:
-    """``value``, when it is a number of seconds (an int or a float, not a bool nor NaN).
-
-    Raises:
-        ValidationError: naming ``field``, for anything else (``"1"``, ``True``, ``None``).
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise ValidationError(
-            f"{field} must be a number of seconds, got {value!r:.80}", field=field
-        )
-    return float(value)
 
 
 def _article(noun: str) -> str:

@@ -5,12 +5,12 @@ value refused raises :class:`~aries_async.errors.ConfigurationValueError`: a
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 
 import attrs
 
+from aries_async._settings import finite_number
 from aries_async.errors import ConfigurationValueError
 
 __all__ = ["RateLimit", "rate_limit_setting"]
@@ -20,15 +20,18 @@ _ROUTE = re.compile(r"(?:[A-Z]+ )?/\S*")
 
 
 def _per_second(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    """Calls a second: a finite number above 0, the settings' one rule (an int, a float or a
+    ``Decimal``; not a bool, NaN, an infinity nor an int beyond any float), kept as a float."""
+    number = finite_number(value)
+    if number is None:
         raise ConfigurationValueError(
-            f"rate_limit.per_second must be a number, got {value!r}", setting="rate_limit"
+            f"rate_limit.per_second must be a number, got {value!r:.80}", setting="rate_limit"
         )
-    if not value > 0:
+    if not number > 0:
         raise ConfigurationValueError(
-            f"rate_limit.per_second must be positive, got {value!r}", setting="rate_limit"
+            f"rate_limit.per_second must be positive, got {value!r:.80}", setting="rate_limit"
         )
-    return float(value)
+    return number
 
 
 def _routes(value: object) -> tuple[tuple[str, RateLimit], ...]:
@@ -98,7 +101,8 @@ class RateLimit:
         5.0
 
     Attributes:
-        per_second: the sustained rate of calls (more than 0). To leave room for the network's
+        per_second: the sustained rate of calls: a finite number above 0 (an int, a float or
+            a ``Decimal``, kept as a float). To leave room for the network's
             jitter, set it at or a little below the server's limit.
         burst: how many calls may go at once after a quiet spell; default a tenth of a
             second's worth (at least 1), so that turns a busy process was late for are made
@@ -142,7 +146,8 @@ class RateLimit:
 
 
 def rate_limit_setting(value: object) -> RateLimit | None:
-    """``ClientConfig.rate_limit``: None, a :class:`RateLimit`, or calls a second."""
+    """``ClientConfig.rate_limit``: None, a :class:`RateLimit`, or calls a second (a number,
+    as :attr:`RateLimit.per_second` takes)."""
     if value is None or isinstance(value, RateLimit):
         return value
     return RateLimit(per_second=value)  # checked by its converter

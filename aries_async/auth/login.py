@@ -23,9 +23,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from aries_async._settings import seconds_setting
 from aries_async.auth.pkce import same_state
 from aries_async.auth.tokens import Token
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -158,8 +159,11 @@ async def login(
         listen: wait for the callback on the redirect URI's loopback port.
         read_line: reads a pasted callback URL (or code); None disables paste mode.
         out: where instructions go.
-        timeout: seconds to wait for the callback; a callback with another ``state``, or a
-            code without one, is answered 400 and the wait goes on. An error redirect
+        timeout: seconds to wait for the callback, a finite number (an int, a float or a
+            ``Decimal``) of at least 0 (0: only a callback that came while ``open_url`` ran);
+            NaN, an infinity or a negative is refused before the address is shown. A callback
+            with another ``state``, or a code without one, is answered 400 and the wait goes
+            on. An error redirect
             without any state (``error=access_denied`` when the user pressed Deny: RFC 6749
             4.1.2.1 wants state, oauth.md 2 leaves a denial's parameters open) ends it as a
             denial; one with another ``state`` is another sign-in's and is ignored.
@@ -169,11 +173,14 @@ async def login(
 
     Raises:
         ConfigurationError: nothing can receive the callback (no loopback URI and no paste).
+        ValidationError: ``timeout`` is not a finite number of seconds >= 0.
         AuthorizationDeniedError: the user or the server refused (the error redirect's
             ``error`` and ``error_description``); nothing was exchanged.
         StateMismatchError, AuthError: the sign-in failed.
         TimeoutError: no callback within ``timeout``.
     """
+    # 0 has a meaning here: a callback received while open_url ran is still taken.
+    wait = seconds_setting(timeout, "timeout", zero=True, error=ValidationError, decimals=True)
     request = client.oauth.authorization_url(redirect_uri=redirect_uri, scopes=scopes)
     loop = asyncio.get_running_loop()
     received: asyncio.Future[str] = loop.create_future()
@@ -201,7 +208,7 @@ async def login(
             # With a callback server listening, an empty stdin only means "no paste".
             eof_is_error = runner is None
             paste.add_done_callback(lambda t: _forward(t, received, eof_is_error))
-        callback = await asyncio.wait_for(received, timeout)
+        callback = await asyncio.wait_for(received, wait)
     finally:
         if paste is not None and not paste.done():
             paste.cancel()

@@ -91,7 +91,7 @@ class AuthSession:
         self._sleep = sleep
         self._oauth = oauth
         self._store = store
-        self._skew = seconds_setting(refresh_skew, "refresh_skew", zero=True)
+        self._skew = seconds_setting(refresh_skew, "refresh_skew", zero=True, decimals=True)
         self._wall_clock = wall_clock
         self._token: Token | None = None
         self._due: float | None = None

@@ -18,8 +18,8 @@ BLOCK_TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 
 def call_timeout(value: object) -> float | None:
-    """A call's ``timeout=``: ``value`` when it is finite seconds above 0, else, for None, the
-    innermost block's (None: the client's own).
+    """A call's ``timeout=``: ``value`` as a float when it is finite seconds above 0 (an int,
+    a float or a ``Decimal``), else, for None, the innermost block's (None: the client's own).
 
     Raises:
         ValidationError: naming ``timeout``, for anything else (NaN, an infinity, which no
@@ -27,7 +27,7 @@ def call_timeout(value: object) -> float | None:
     """
     if value is None:
         return BLOCK_TIMEOUT.get()
-    return seconds_setting(value, "timeout", error=ValidationError)
+    return seconds_setting(value, "timeout", error=ValidationError, decimals=True)
 
 
 class TimeoutBlock:
@@ -41,7 +41,7 @@ class TimeoutBlock:
     __slots__ = ("_resets", "_seconds")
 
     def __init__(self, seconds: float) -> None:
-        self._seconds = seconds_setting(seconds, "timeout", error=ValidationError)
+        self._seconds = seconds_setting(seconds, "timeout", error=ValidationError, decimals=True)
         self._resets: list[contextvars.Token[float | None]] = []
 
     def __enter__(self) -> None:

@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-__all__ = ["DEFAULT_START", "NEW_YORK", "Clock", "ManualClock", "SystemClock"]
+from aries_async._settings import seconds_setting
+from aries_async.errors import ValidationError
+
+__all__ = ["DEFAULT_START", "NEW_YORK", "Clock", "ManualClock", "SystemClock", "step_seconds"]
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -54,14 +57,13 @@ class ManualClock:
         return self._now
 
     def advance(self, seconds: float) -> None:
-        """Move time forward.
+        """Move time forward by ``seconds``, a finite number of at least 0.
 
         Raises:
-            ValueError: ``seconds`` is negative.
+            ValidationError: (a ``ValueError``) ``seconds`` is negative (time only moves
+                forward), NaN, an infinity, a bool or no number; the clock is left as it was.
         """
-        if seconds < 0:
-            raise ValueError("time only moves forward")
-        self._now += seconds
+        self._now += step_seconds(seconds)
 
     def set(self, when: float) -> None:
         """Jump to ``when`` (not before the current time).
@@ -70,3 +72,14 @@ class ManualClock:
             ValueError: ``when`` is in the past.
         """
         self.advance(when - self._now)
+
+
+def step_seconds(seconds: object) -> float:
+    """``seconds`` as a float, when it is a step a manual clock can take: finite, at least 0.
+    NaN would make the clock's time NaN, an infinity would leave a simulator stepping for ever
+    towards it.
+
+    Raises:
+        ValidationError: naming ``seconds``, for anything else.
+    """
+    return seconds_setting(seconds, "seconds", zero=True, error=ValidationError)

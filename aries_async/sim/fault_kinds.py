@@ -11,12 +11,13 @@ they are importable from :mod:`aries_async.sim.faults` and :mod:`aries_async.sim
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import attrs
 
 from aries_async._settings import count_field, count_setting, seconds_field, seconds_setting
 from aries_async.errors import ValidationError
-from aries_async.sim.fault_routes import ROUTE_VALUES
+from aries_async.sim.fault_routes import ROUTE_VALUES, routed
 
 __all__ = [
     "DATE_HEADERS",
@@ -186,3 +187,28 @@ class ErrorFault:
     code: str = "SIMULATED_ERROR"
     message: str = "simulated error"
     type: str | None = None
+
+
+def fault_record(kind: type, value: object, name: str) -> object:
+    """``value``, when it is a ``kind`` (the record a route-keyed fault holds: a
+    :class:`RateLimitFault` in ``Faults.rate_limit``): a dict or a number given in its place
+    would fail at the first request the route gets, in the server, far from the mistake.
+
+    Raises:
+        ValidationError: naming ``name`` (``Faults.rate_limit['/v1/x']``), for anything else.
+    """
+    if not isinstance(value, kind):
+        raise ValidationError(
+            f"{name} must be a {kind.__name__}, got {value!r:.80}: the fault's record "
+            f"(from aries_async.sim import {kind.__name__})",
+            field=name,
+        )
+    return value
+
+
+def records_by_route(kind: type) -> Any:
+    """A route-keyed fault of ``kind`` records on :class:`~aries_async.sim.faults.Faults`:
+    each route checked, and each value by :func:`fault_record`, given or set. An
+    ``attrs.field``: a field's definition, made once with the class, not a shared default."""
+    checks = {ROUTE_VALUES: partial(fault_record, kind)}
+    return attrs.field(factory=dict, on_setattr=routed, metadata=checks)

@@ -22,7 +22,8 @@ refused with ``ValidationError`` as it is set (:mod:`~aries_async.sim.fault_rout
 check the ``aries-async sim`` flags share): its fault would never fire. So is a number that
 a switch cannot mean, given or set, a route's value (``route_latency``...) too: NaN, an
 infinity, a negative, a bool, a float for a count (``short_pages`` and a route's
-``drop_connection`` take at least 1, the other counts 0 too).
+``drop_connection`` take at least 1, the other counts 0 too); and a route's record of another
+type (a dict or a number in ``rate_limit``, ``server_errors`` or ``error_responses``).
 
 A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a switch without one is
 set from Python only. The simulator's settings that are not faults (``--quote-unknown``,
@@ -284,6 +285,7 @@ from aries_async.sim.fault_kinds import (
     ErrorFault,
     RateLimitFault,
     ServerErrorFault,
+    records_by_route,
 )
 from aries_async.sim.fault_routes import is_oauth_path, route_fields, route_matches, routed
 from aries_async.sim.fault_variants import VariantFaults
@@ -321,9 +323,9 @@ class Faults(BodyFaults):
     :mod:`~aries_async.sim.fault_variants` for the spec's readings and
     :mod:`~aries_async.sim.fault_bodies` for the answers' bodies, which it inherits)."""
 
-    rate_limit: dict[str, RateLimitFault] = attrs.field(factory=dict, on_setattr=routed)
-    server_errors: dict[str, ServerErrorFault] = attrs.field(factory=dict, on_setattr=routed)
-    error_responses: dict[str, ErrorFault] = attrs.field(factory=dict, on_setattr=routed)
+    rate_limit: dict[str, RateLimitFault] = records_by_route(RateLimitFault)  # noqa: RUF009
+    server_errors: dict[str, ServerErrorFault] = records_by_route(ServerErrorFault)  # noqa: RUF009
+    error_responses: dict[str, ErrorFault] = records_by_route(ErrorFault)  # noqa: RUF009
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
     latency: float = attrs.field(default=0.0, validator=seconds_field(zero=True))

@@ -26,6 +26,7 @@ import asyncio
 import math
 import time
 
+from aries_async.sim.clock import step_seconds
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import Clock, ManualClock
 
@@ -59,6 +60,8 @@ class SimTime:
 
         Raises:
             TypeError: the simulator does not run on a :class:`ManualClock`.
+            ValidationError: (a ``ValueError``) ``seconds`` is negative, NaN, an infinity, a
+                bool or no number (:meth:`ManualClock.advance`).
         """
         self._manual_clock("advance").advance(seconds)
         return self.context.tick()
@@ -73,12 +76,11 @@ class SimTime:
 
         Raises:
             TypeError: the simulator does not run on a :class:`ManualClock`.
-            ValueError: ``seconds`` is negative.
+            ValidationError: (a ``ValueError``) ``seconds`` is negative, NaN, an infinity, a
+                bool or no number (:meth:`ManualClock.advance`); the clock is left as it was.
         """
         clock = self._manual_clock("advance_async")
-        if seconds < 0:
-            raise ValueError("time only moves forward")
-        end = clock.now() + seconds
+        end = clock.now() + step_seconds(seconds)
         feed = self.context.feed
         steps = 0
         span = math.inf

@@ -10,8 +10,8 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 
-from aries_async._validate import require_seconds
-from aries_async.errors import OrderStateUnknownError, StreamClosedError
+from aries_async._settings import seconds_setting
+from aries_async.errors import OrderStateUnknownError, StreamClosedError, ValidationError
 from aries_async.models.events import AccountSnapshot
 from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
 from aries_async.streaming.account_book import AccountBook
@@ -81,7 +81,11 @@ class OrderWaiting:
                 ``orders.replace()`` returned (its ``cl_ord_id`` is the replacement's: the
                 original ends ``REPLACED``), or an order's ``clOrdId``.
             status: one status or several (default ``FILLED``).
-            timeout: seconds to wait (None: forever).
+            timeout: seconds to wait, a finite number above 0 (an int, a float or a
+                ``Decimal``), or None to wait for ever. An infinity is refused rather than
+                read as "for ever": None says that, and an infinity given is more often a
+                deadline computed wrong; NaN, 0 or a negative (which timed out at once) is a
+                mistake in the caller, refused before anything waits.
 
         Raises:
             OrderRejectedError: before waiting, for an acknowledgement that says the server
@@ -89,7 +93,8 @@ class OrderWaiting:
                 has the server's words). A :class:`ValidationError`, as are the others here.
             ValidationError: before waiting, for an empty id, an acknowledgement that carries
                 no ``clOrdId``, or for a status that is not an :class:`OrderStatus`
-                (``"CANCELLED"``: it would never come), or a ``timeout`` that is no number.
+                (``"CANCELLED"``: it would never come), or a ``timeout`` that is not a finite
+                number of seconds above 0.
             TimeoutError: ``timeout`` passed; the message names the order and the status the
                 stream has it in.
             OrderStateUnknownError: the order left the working set while the stream was
@@ -106,7 +111,7 @@ class OrderWaiting:
         hint = last_known(order, cl_ord_id)
         wanted = statuses_to_wait_for(status)
         if timeout is not None:  # checked before the wait's coroutine is made
-            timeout = require_seconds(timeout, "timeout")
+            timeout = seconds_setting(timeout, "timeout", error=ValidationError, decimals=True)
 
         def done(order: Order) -> bool:
             status_now = order.ord_status

@@ -255,11 +255,12 @@ class SocketRequests:
             method: ``GET`` (resent once after a reconnect) or another method (not resent).
             path: the request path (``/options/AAPL/expiry-dates``).
             query, body: sent as given, when given.
-            timeout: seconds to wait (default :attr:`StreamConfig.request_timeout`).
+            timeout: seconds to wait (default :attr:`StreamConfig.request_timeout`): a finite
+                number above 0 (an int, a float or a ``Decimal``).
 
         Raises:
             ValidationError: an empty method or path, or a timeout that is not a finite number
-                above 0.
+                above 0 (NaN, an infinity, 0, a negative, a bool, text).
             StreamRequestError: the server refused it (``status``, ``code``).
             StreamRequestTimeout: no answer in time.
             StreamRequestInterrupted: the socket dropped with it in flight (see above).
@@ -270,7 +271,7 @@ class SocketRequests:
         wait = (
             self.config.request_timeout
             if timeout is None
-            else seconds_setting(timeout, "timeout", error=ValidationError)
+            else seconds_setting(timeout, "timeout", error=ValidationError, decimals=True)
         )
         self._check_open()
         connection = self._connection

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import math
 import os
 import socket
 import stat
@@ -23,7 +24,12 @@ from aries_async.auth.login import login, read_pasted_line
 from aries_async.auth.scopes import expand_scopes
 from aries_async.cli import main
 from aries_async.client import AriesClient
-from aries_async.errors import AuthorizationDeniedError, ConfigurationError, StateMismatchError
+from aries_async.errors import (
+    AuthorizationDeniedError,
+    ConfigurationError,
+    StateMismatchError,
+    ValidationError,
+)
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs, shows_secret
 
@@ -156,6 +162,26 @@ async def test_login_needs_a_way_back(sim: Simulator) -> None:
     async with AriesClient(sim.client_config()) as client:
         with pytest.raises(ConfigurationError):
             await login(client, redirect_uri="https://example.com/cb", open_url=None)
+
+
+@pytest.mark.parametrize("timeout", [math.nan, math.inf, -math.inf, -1.0, True, "300"])
+async def test_login_refuses_a_timeout_it_cannot_mean_before_anything(
+    sim: Simulator, timeout: object
+) -> None:
+    """A NaN timeout waited for ever and a negative one gave up at once, after the browser was
+    sent to sign in: refused as every call's ``timeout=``, before any address is shown."""
+    shown: list[str] = []
+    opened: list[str] = []
+    async with AriesClient(sim.client_config()) as client:
+        with pytest.raises(ValidationError) as info:
+            await login(
+                client,
+                open_url=opened.append,
+                out=shown.append,
+                timeout=timeout,  # type: ignore[arg-type]
+            )
+    assert info.value.field == "timeout"
+    assert (shown, opened) == ([], [])
 
 
 async def test_cli_login_accounts_logout(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import inspect
+import math
 import warnings
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from aries_async.streaming import Channel, StreamConfig
 CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
 Call = Callable[[Any], Any]
+NAN = Decimal("NaN")
 BAD_CALLS: list[tuple[str, str, Call, str]] = [
     ("market", "subscribe(None)", lambda s: s.subscribe(None), "symbols"),
     ("market", "subscribe(123)", lambda s: s.subscribe(123), "symbols"),
@@ -46,6 +49,12 @@ BAD_CALLS: list[tuple[str, str, Call, str]] = [
     ("accounts", "timeout='1'", lambda s: s.wait_for_order("X", timeout="1"), "timeout"),
     ("accounts", "timeout=nan", lambda s: s.wait_for_order("X", timeout=float("nan")), "timeout"),
     ("accounts", "timeout=True", lambda s: s.wait_for_order("X", timeout=True), "timeout"),
+    ("accounts", "timeout=inf", lambda s: s.wait_for_order("X", timeout=math.inf), "timeout"),
+    ("accounts", "timeout=-1", lambda s: s.wait_for_order("X", timeout=-1.0), "timeout"),
+    ("accounts", "timeout=0", lambda s: s.wait_for_order("X", timeout=0), "timeout"),
+    ("accounts", "timeout=Decimal(NaN)", lambda s: s.wait_for_order("X", timeout=NAN), "timeout"),
+    ("market", "request timeout=inf", lambda s: s.expiry_dates("A", timeout=math.inf), "timeout"),
+    ("market", "request timeout=-1", lambda s: s.expiry_dates("A", timeout=-1), "timeout"),
 ]
 
 

@@ -102,3 +102,10 @@ def test_order_writes_have_priority_by_default() -> None:
     assert LIMIT.has_priority("POST", "/v1/orders/replace")
     assert not LIMIT.has_priority("GET", "/v1/chart/quotes")
     assert not RateLimit(per_second=1, priority=()).has_priority("POST", "/v1/orders")
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400)])
+def test_a_rate_beyond_any_float_is_refused_as_any_other(value: int) -> None:
+    """An int too large for a float raised a bare OverflowError from the finite check."""
+    with pytest.raises(ConfigurationError, match=r"^rate_limit\.per_second must be a number"):
+        RateLimit(per_second=value)

@@ -250,3 +250,57 @@ def test_a_route_fault_value_it_takes_is_kept(option: str, value: object) -> Non
 def test_a_route_fault_key_that_is_no_text_is_refused() -> None:
     with pytest.raises(ValidationError, match="route_latency: expected a route"):
         Faults(route_latency={3: 0.5})  # type: ignore[dict-item]
+
+
+_RECORDS = {
+    "rate_limit": RateLimitFault,
+    "server_errors": ServerErrorFault,
+    "error_responses": ErrorFault,
+}
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        *(
+            (name, v)
+            for name in _RECORDS
+            for v in ({"count": 2}, 3, None, "503", AppRateLimit(per_second=1))
+        ),
+        ("rate_limit", ServerErrorFault()),
+        ("server_errors", ErrorFault(status=503)),
+        ("error_responses", RateLimitFault()),
+    ],
+)
+def test_a_route_fault_record_of_another_type_is_refused(option: str, value: object) -> None:
+    """A dict or a number where the fault's record belongs was taken, and failed at the first
+    request the route got (an AttributeError in the server, a 500), far from the mistake."""
+    name = f"Faults.{option}[{_ROUTE!r}]"
+    with pytest.raises(ValidationError) as info:
+        Faults(**{option: {_ROUTE: value}})  # type: ignore[arg-type]
+    assert str(info.value).startswith(f"{name} must be a {_RECORDS[option].__name__}, got ")
+    assert info.value.field == name
+    faults = Faults()
+    for put in (
+        lambda: setattr(faults, option, {_ROUTE: value}),
+        lambda: getattr(faults, option).__setitem__(_ROUTE, value),
+        lambda: getattr(faults, option).update({_ROUTE: value}),
+        lambda: getattr(faults, option).setdefault(_ROUTE, value),
+    ):
+        with pytest.raises(ValidationError, match=r"^Faults\."):
+            put()
+        assert getattr(faults, option) == {}  # nothing refused was kept
+
+
+@pytest.mark.parametrize("option", list(_RECORDS))
+def test_a_route_fault_record_of_its_type_is_kept(option: str) -> None:
+    record = _RECORDS[option]()
+    faults = Faults(**{option: {_ROUTE: record}})  # type: ignore[arg-type]
+    getattr(faults, option)["*"] = record
+    assert getattr(faults, option) == {_ROUTE: record, "*": record}
+
+
+@pytest.mark.parametrize("option", list(_RECORDS))
+def test_a_route_fault_record_keyed_by_no_text_is_refused(option: str) -> None:
+    with pytest.raises(ValidationError, match=f"^{option}: expected a route"):
+        Faults(**{option: {3: _RECORDS[option]()}})  # type: ignore[arg-type]
