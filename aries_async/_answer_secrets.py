@@ -17,11 +17,10 @@ thread that runs in a copy of the task's context; so is a hand-written resource'
 
 from __future__ import annotations
 
-import traceback
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from aries_async._redaction import BLANK, SHOWN_RUN, blanked, blanked_within, quotes_secret
+from aries_async._redaction import BLANK, SHOWN_RUN, blanked, blanked_within, prints_secret
 
 if TYPE_CHECKING:
     from aries_async.errors import ResponseFormatError
@@ -76,7 +75,7 @@ def scrubbed(exc: ResponseFormatError) -> ResponseFormatError:
     if isinstance(reason, str):
         exc.reason = blanked(reason, sent)  # type: ignore[attr-defined]  # a QuoteError's
     cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
-    if cause is not None and quotes_secret("".join(traceback.format_exception(cause)), sent):
+    if cause is not None and prints_secret(cause, unquoted):
         exc.__cause__ = None
         exc.__suppress_context__ = True
     return exc
