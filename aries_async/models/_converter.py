@@ -383,7 +383,9 @@ def strict_converter() -> cattrs.Converter:
 
 
 def structure(data: Any, cls: type[T]) -> T:
-    """Build a model (or ``list[Model]`` and friends) from decoded wire JSON.
+    """Build a model (or ``list[Model]`` and friends) from decoded wire JSON. Called directly
+    (not on a client's answer), it knows no secret to blank: its errors and the lenient
+    fields' warnings quote ``data`` as given, nothing the caller did not hand in.
 
     Raises:
         cattrs.errors.ClassValidationError: the data does not fit ``cls`` (wrapped by the
