@@ -38,31 +38,3 @@ def test_an_encoded_echo_of_a_secret_is_blanked(echo: str) -> None:
 def test_text_without_the_secret_is_left_alone() -> None:
     text = "invalid_client: the client secret is wrong (a%2Fb, \\u00e9)"
     assert blanked(text, [SECRET]) == text
-
-
-def _raised(cause_words: str) -> BaseException:
-    """An error chained to one whose words are ``cause_words``, as raised."""
-    try:
-        try:
-            raise ValueError(cause_words)
-        except ValueError as cause:
-            raise RuntimeError("reading the answer failed") from cause
-    except RuntimeError as exc:
-        return exc
-
-
-@pytest.mark.parametrize(
-    ("cause_words", "prints"),
-    [("got " + SECRET[:14] + "...", True), ("got a str of 40 characters", False)],
-    ids=["cause-quotes-a-piece", "cause-quotes-none"],
-)
-def test_an_error_prints_a_secret_when_a_cause_quotes_a_piece_of_it(
-    cause_words: str, prints: bool
-) -> None:
-    """The question the answers, the socket requests and a stream's bug each ask of an
-    error before chaining or logging it: its own words hold no secret here, its cause's may."""
-    from aries_async._redaction import prints_secret
-
-    exc = _raised(cause_words)
-    assert not quotes_secret(str(exc), [SECRET])
-    assert prints_secret(exc, lambda text: blanked(text, [SECRET])) is prints
