@@ -5,7 +5,8 @@ must not be quoted. Served by :mod:`aries_async.auth.tokens` too, where they wer
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -17,6 +18,7 @@ __all__ = [
     "blanked",
     "blanked_within",
     "kind_of",
+    "prints_secret",
     "quotes_secret",
     "redact",
     "shown",
@@ -100,6 +102,15 @@ def blanked_within(text: str, secret: str) -> str:
 def quotes_secret(text: str, secrets: Iterable[str | None]) -> bool:
     """Whether ``text`` holds a piece of a secret that :func:`blanked` would blank out."""
     return blanked(text, secrets) != text
+
+
+def prints_secret(exc: BaseException, unquoted: Callable[[str], str]) -> bool:
+    """Whether ``exc``, as its traceback prints it (its message, its chained causes and
+    theirs), holds something ``unquoted`` blanks: a secret, whole or a piece of it. Such an
+    error is not chained, nor logged with its traceback, as it is; what to do instead is the
+    caller's (drop the chain, make a new error, log the traceback blanked)."""
+    printed = "".join(traceback.format_exception(exc))
+    return unquoted(printed) != printed
 
 
 def kind_of(value: object) -> str:

@@ -348,7 +348,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         url = self._url(path, authenticated)
         if headers is not None:
             headers = require_headers(headers)
-        bearer = _Bearer(self.auth) if authenticated else None
+        bearer = _Bearer(self.auth, self.config.client_secret) if authenticated else None
         started = self._monotonic()  # a replay after a 401 gets what is left of the budget
         replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
         while True:
@@ -385,7 +385,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         if watch is not None and watch[0] is self:
             watch[1](response.headers)
         args = (response.body, response.headers, method, path, parse, exact)
-        sent = getattr(bearer, "used", None)  # what reading the answer says never quotes it
+        sent = bearer.secrets() if bearer is not None else ()  # never quoted reading it
         parsed: Parsed = await read_answer(args, len(response.body) >= self._offload, sent)
         return parsed
 

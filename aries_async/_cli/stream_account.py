@@ -14,6 +14,10 @@ When the server refuses every account asked for, the command stops at once and e
 naming them and its reason on stderr; when it refuses some, it says so and goes on, telling
 a refusal once (again only when its reason changes or after the account's snapshot came in
 between), however often reconnects ask again.
+
+No line shows a secret the command holds (the stream's tokens, the client's refresh token and
+client secret), whole or any piece of it: a server echoing one into an event, ``account.info``'s
+raw ``data`` above all, has it printed as ``[redacted]``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aries_async._cli.common import (
     EXIT_API,
@@ -36,6 +40,7 @@ from aries_async._cli.common import (
     notice,
     stream_options,
 )
+from aries_async._redaction import blanked
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -50,6 +55,10 @@ from aries_async.models.events import (
     WatchlistEvent,
 )
 from aries_async.streaming.account_book import account_ids_of, account_of
+
+if TYPE_CHECKING:
+    from aries_async.client import AriesClient
+    from aries_async.streaming.accounts import AccountStream
 
 __all__ = ["ACCOUNT_TOPICS", "parse_topics", "record_of", "run_account"]
 
@@ -160,6 +169,18 @@ def _line(event: Any) -> str:
     return f"{now}  {account_of(event) or '-':<18} {_name_of(event):<10} {rest}"
 
 
+def _unquoted(text: str, client: AriesClient, stream: AccountStream) -> str:
+    """``text``, an event as printed, without the secrets the command holds: the tokens the
+    stream authenticated with lately, the client's token (its refresh token too) and client
+    secret. A server may echo them into what it sends, ``account.info``'s raw data above all,
+    which is shown as it came (its schema is UNKNOWN: seeing it is the point)."""
+    token = client.auth.cached()
+    held: list[str | None] = [client.config.client_secret]
+    if token is not None:
+        held += [token.access_token, token.refresh_token]
+    return stream.unquoted(blanked(text, held))
+
+
 def _notice(event: Any) -> str:
     if isinstance(event, ServerErrorMessage):
         return f"server error: {event.error}"
@@ -222,7 +243,8 @@ async def run_account(args: argparse.Namespace) -> int:
                 elif isinstance(event, StatusEvent):
                     out(f"aries-async stream: {_notice(event)}")
                 elif isinstance(event, shown):
-                    print(_line(event) if table else dumps(record_of(event)), flush=True)
+                    text = _line(event) if table else dumps(record_of(event))
+                    print(_unquoted(text, client, stream), flush=True)
                     count += 1
                     if args.count is not None and count >= args.count:
                         return None

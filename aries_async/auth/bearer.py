@@ -22,18 +22,25 @@ class Bearer:
     coroutine to create and await; otherwise it is an awaitable that gets a token first.
     """
 
-    __slots__ = ("auth", "used")
+    __slots__ = ("_refresh", "_secret", "auth", "used")
 
-    def __init__(self, auth: AuthSession) -> None:
+    def __init__(self, auth: AuthSession, client_secret: str | None = None) -> None:
         self.auth = auth
         self.used: str | None = None
+        self._refresh: str | None = None  # the refresh token of the token last handed out
+        self._secret = client_secret
 
     def __call__(self) -> dict[str, str] | Awaitable[dict[str, str]]:
         token = self.auth.cached()
         if token is None:
             return self._refreshed()
-        self.used = token.access_token
+        self.used, self._refresh = token.access_token, token.refresh_token
         return {"Authorization": token.authorization}
+
+    def secrets(self) -> tuple[str | None, ...]:
+        """What an answer to the call must not be quoted with: the access token sent, the
+        refresh token that came with it and the client secret (None where none is known)."""
+        return self.used, self._refresh, self._secret
 
     async def _refreshed(self) -> dict[str, str]:
         try:
@@ -48,5 +55,5 @@ class Bearer:
                 "request was not sent",
                 status=exc.status if isinstance(exc, APIError) else None,
             ) from exc
-        self.used = token.access_token
+        self.used, self._refresh = token.access_token, token.refresh_token
         return {"Authorization": token.authorization}

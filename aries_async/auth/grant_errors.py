@@ -47,6 +47,7 @@ from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
 __all__ = [
     "REFUSAL_STATUSES",
+    "grant_secrets",
     "quotes_a_secret",
     "redacted",
     "refusal_error",
@@ -137,7 +138,7 @@ def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
     """Whether the error answer quotes a secret of the request, whole or a piece of it (any
     :data:`~aries_async.auth.tokens.SHOWN_RUN` characters in a row), in its body, message or
     a header: it is then not chained."""
-    secrets = _secrets(sent)
+    secrets = grant_secrets(sent)
     texts = (exc.body.decode(errors="replace"), str(exc), *exc.headers.values())
     return any(quotes_secret(text, secrets) for text in texts)
 
@@ -155,17 +156,18 @@ def redacted(exc: APIError, sent: Mapping[str, str]) -> APIError:
         method=exc.method,
         path=exc.path,
         retry_after=exc.retry_after,
-        headers=CIMultiDict((k, blanked(v, _secrets(sent))) for k, v in exc.headers.items()),
+        headers=CIMultiDict((k, blanked(v, grant_secrets(sent))) for k, v in exc.headers.items()),
     )
 
 
-def _secrets(sent: Mapping[str, str]) -> list[str]:
+def grant_secrets(sent: Mapping[str, str]) -> list[str]:
+    """The secrets of the grant ``sent`` (its code, refresh token, client secret, verifier)."""
     return [sent[name] for name in _SECRET_FIELDS if sent.get(name)]
 
 
 def _blank(text: str, sent: Mapping[str, str]) -> str:
     # Pieces too: a server shortening what it quotes ("code=AbCd...") still shows one.
-    text = blanked(text, _secrets(sent))
+    text = blanked(text, grant_secrets(sent))
     return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
 
 

@@ -1,5 +1,5 @@
-"""Sending one grant to the token endpoint: how long it may wait, and its failures typed with
-every secret of the grant blanked out."""
+"""Sending one grant to the token endpoint: how long it may wait, its failures typed with every
+secret of the grant blanked out, and the token its answer holds, read without quoting them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
-from aries_async.auth.tokens import CLIENT_CREDENTIALS, REFRESH_WAIT
+from aries_async.auth.grant_errors import (
+    grant_secrets,
+    quotes_a_secret,
+    redacted,
+    refusal_error,
+    unread_body,
+)
+from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_WAIT, Token
 from aries_async.errors import APIError, AuthError
 from aries_async.http.whole_attempts import whole_attempts
 
@@ -18,7 +24,7 @@ if TYPE_CHECKING:
     from aries_async.http.sending import Sending
     from aries_async.http.transport import Transport
 
-__all__ = ["BodyNotRead", "post_grant"]
+__all__ = ["BodyNotRead", "post_grant", "read_grant"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -79,3 +85,40 @@ async def post_grant(
             raise refused from exc
         failure = refused or redacted(exc, body)
     raise failure  # outside the handler: nothing chained quotes the secret
+
+
+def read_grant(
+    response: Response,
+    body: dict[str, str],
+    *,
+    now: float,
+    previous: Token | None = None,
+    asked: tuple[str, ...] = (),
+) -> Token:
+    """The token of the token endpoint's answer ``response`` to the grant ``body`` (see
+    :meth:`~aries_async.auth.tokens.Token.from_response`, which is given the grant's secrets:
+    a server that echoes the form it was sent into a field gets an error or a warning that
+    quotes none of them).
+
+    Raises:
+        AuthError: the answer is no JSON object (a proxy's HTML page, say), or holds no
+            usable token.
+    """
+    grant = body["grant_type"]
+    try:
+        data = response.json()
+    except ValueError:  # an HTML page from a proxy, say
+        data = None
+    if not isinstance(data, dict):
+        raise AuthError("token endpoint returned no JSON object", status=response.status)
+    try:
+        return Token.from_response(
+            data,
+            now=now,
+            previous=previous,
+            grant_type=grant if grant in (AUTHORIZATION_CODE, CLIENT_CREDENTIALS) else None,
+            asked=asked,
+            secrets=grant_secrets(body),
+        )
+    except ValueError as exc:
+        raise AuthError(f"unusable token response: {exc}", status=response.status) from exc

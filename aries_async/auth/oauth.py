@@ -13,17 +13,12 @@ from urllib.parse import quote, urlencode
 from aries_async._deprecation import renamed_arguments
 from aries_async._lazy import lazy_dir, lazy_getattr, load
 from aries_async.auth.app_token import stored_or_new
-from aries_async.auth.grant_post import BodyNotRead, post_grant
+from aries_async.auth.grant_post import BodyNotRead, post_grant, read_grant
 from aries_async.auth.outliving import Outliving
 from aries_async.auth.renewal_close import ExchangeStage
-from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
+from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
-from aries_async.errors import (
-    AuthError,
-    ConfigurationError,
-    ReauthenticationRequired,
-    ValidationError,
-)
+from aries_async.errors import ConfigurationError, ReauthenticationRequired, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair
@@ -349,7 +344,6 @@ class OAuth:
         that encoding before. A body the endpoint does not read goes once in the other (so a
         server that reads both gets each grant as the official package sends it). ``sending``
         is told when a request of it starts to be written."""
-        grant = body["grant_type"]
         other = not form
         if form in self._unread and other not in self._unread:
             form = other
@@ -366,22 +360,8 @@ class OAuth:
                 self._transport, self._config, body, form=form, may_switch=False, sending=sending
             )
         self._unread.discard(form)
-        try:
-            data = response.json()
-        except ValueError:  # an HTML page from a proxy, say
-            data = None
-        if not isinstance(data, dict):
-            raise AuthError("token endpoint returned no JSON object", status=response.status)
-        try:
-            return Token.from_response(
-                data,
-                now=self._wall_clock(),
-                previous=previous,
-                grant_type=grant if grant in (AUTHORIZATION_CODE, CLIENT_CREDENTIALS) else None,
-                asked=asked,
-            )
-        except ValueError as exc:
-            raise AuthError(f"unusable token response: {exc}", status=response.status) from exc
+        now = self._wall_clock()
+        return read_grant(response, body, now=now, previous=previous, asked=asked)
 
     def _require_client_id(self) -> str:
         if not self._config.client_id:

@@ -113,6 +113,7 @@ class Token:
         previous: Token | None = None,
         grant_type: str | None = None,
         asked: Iterable[str] = (),
+        secrets: Iterable[str | None] = (),
     ) -> Token:
         """Build a token from a token-endpoint JSON body.
 
@@ -120,7 +121,9 @@ class Token:
         A response without ``expires_in`` never expires, as in the official SDK (see the class
         notes for odd values). ``grant_type`` defaults to the previous token's. A response
         without ``scope`` granted the scopes ``asked`` for (RFC 6749 5.1), or, for a
-        refresh, the previous token's.
+        refresh, the previous token's. ``secrets``: those the grant sent (the client secret,
+        a code, a refresh token), which a server may echo: like the answer's own tokens, no
+        error or warning quotes a piece of them, and a ``scope`` holding one is not read.
 
         Raises:
             ValueError: ``access_token`` is missing or ``token_type`` is not Bearer.
@@ -137,13 +140,15 @@ class Token:
         if sent is not None and not isinstance(sent, str):
             log.warning("the token response's refresh_token is %s: not used", kind_of(sent))
             sent = None
-        secrets = (access, sent)
+        secrets = (access, sent, *secrets)
         token_type = data.get("token_type") or "Bearer"
         if not isinstance(token_type, str) or token_type.lower() != "bearer":
             raise ValueError(f"unsupported token_type ({_shown(token_type, secrets)})")
-        expires_in = _lifetime(data.get("expires_in"), "expires_in")
+        expires_in = _lifetime(data.get("expires_in"), "expires_in", secrets)
         refresh = sent or (previous.refresh_token if previous else None)
-        refresh_in = _lifetime(data.get("refresh_token_expires_in"), "refresh_token_expires_in")
+        refresh_in = _lifetime(
+            data.get("refresh_token_expires_in"), "refresh_token_expires_in", secrets
+        )
         if refresh_in is not None:
             refresh_expires_at: float | None = current + refresh_in
         elif previous is not None and refresh == previous.refresh_token:
@@ -152,7 +157,7 @@ class Token:
             refresh_expires_at = None
         scope_text = data.get("scope")
         if isinstance(scope_text, str) and quotes_secret(scope_text, secrets):
-            log.warning("the token response's scope holds its token: not read")
+            log.warning("the token response's scope holds a secret: not read")
             scope_text = None
         if isinstance(scope_text, str) and scope_text.strip():
             scopes = frozenset(scope_text.split())
@@ -323,12 +328,13 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _lifetime(value: Any, name: str) -> float | None:
-    """Seconds from a token response: None when unknown, 0 for zero or negative."""
+def _lifetime(value: Any, name: str, secrets: Iterable[str | None] = ()) -> float | None:
+    """Seconds from a token response: None when unknown, 0 for zero or negative (an odd
+    value is told in a warning, quoted only when it holds none of ``secrets``)."""
     number = _number(value)
     if number is None or number > MAX_LIFETIME:
         if value is not None:
-            shown = _shown(value, ())
+            shown = _shown(value, secrets)
             log.warning("the token response's %s (%s) is no lifetime: no expiry", name, shown)
         return None
     return max(number, 0.0)

@@ -38,7 +38,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from aries_async._answer_secrets import unquoted
+from aries_async._answer_secrets import unquoted_start
 from aries_async._redaction import kind_of
 from aries_async.models._envelopes import closed_keys, unknown_keys
 from aries_async.models._lists import is_list, list_hook_factory
@@ -142,7 +142,7 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
                 return parse(value)
             except (ValueError, OverflowError, OSError):
                 # The schema promises only a string: one odd value must not lose the answer.
-                shown = unquoted(repr(value)[:80])  # a token echoed there is not shown
+                shown = unquoted_start(repr(value), 80)  # a secret echoed there is not shown
                 _log.warning("not a %s in field %s: %s; read as None", what, owner, shown)
                 return None
 
@@ -383,7 +383,9 @@ def strict_converter() -> cattrs.Converter:
 
 
 def structure(data: Any, cls: type[T]) -> T:
-    """Build a model (or ``list[Model]`` and friends) from decoded wire JSON.
+    """Build a model (or ``list[Model]`` and friends) from decoded wire JSON. Called directly
+    (not on a client's answer), it knows no secret to blank: its errors and the lenient
+    fields' warnings quote ``data`` as given, nothing the caller did not hand in.
 
     Raises:
         cattrs.errors.ClassValidationError: the data does not fit ``cls`` (wrapped by the

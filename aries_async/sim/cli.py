@@ -122,7 +122,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``, else refused: no request would match 
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)
     --token-response-body TEXT                  answer every token request 200 with TEXT
     --token-error-shape rfc|nested|nested_no_code|empty   how token refusals are worded
-    --token-error-echo                          token refusals quote the grant they refuse
+    --token-error-echo                          token refusals quote the form (secrets) sent
     --token-error-echo-cut N                    ... quoting the grant's first N characters only
     --token-echo                                401s and websocket auth refusals quote the token
     --refresh-without-secret                    refresh grant accepted without client_secret

@@ -70,7 +70,7 @@ _SWITCHES: dict[str, str | None] = {
     "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
     "--huge-body-chunked": None,
     "--cycle-cursors": None,
-    "--token-error-echo": "token refusals quote the code or refresh token they refuse",
+    "--token-error-echo": "token refusals quote the code, refresh token, client secret sent",
     "--token-echo": "REST 401s and 5xx bursts, and websocket auth refusals, quote the access token",
     "--refresh-without-secret": "accept the refresh grant without client_secret (a "
     "public/PKCE client)",

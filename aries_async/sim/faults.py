@@ -200,9 +200,9 @@ field                              effect
                                    ``"empty"`` (no body)
                                    Flag: ``--token-error-shape SHAPE``.
 ``token_error_echo``               a refusal's description, and a ``server_errors`` burst's
-                                   message on the token endpoint, quote the grant sent (``code=``
-                                   or ``refresh_token=`` and its value): a server careless with
-                                   secrets, to check none reaches an error message or a log
+                                   message on the token endpoint, quote the form sent (``code=``,
+                                   ``refresh_token=``, ``client_secret=``: each value): a server
+                                   careless with secrets, to check none reaches an error or a log
                                    Flag: ``--token-error-echo``.
 ``token_error_echo_cut``           N: ``token_error_echo`` quotes the grant cut short, its first
                                    N characters and ``...`` (a server shortening what it

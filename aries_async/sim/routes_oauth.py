@@ -167,11 +167,12 @@ async def token_fields(request: web.Request) -> dict[str, str]:
 
 
 def quoted_grant(fields: dict[str, str], cut: int | None = None) -> str:
-    """What ``token_error_echo`` adds to a message: the grant the request carried (its first
-    ``cut`` characters and ``...``, when ``cut`` is given: ``token_error_echo_cut``)."""
+    """What ``token_error_echo`` adds to a message: the secrets of the form the request carried
+    (the grant's code or refresh token, the client secret), each cut to its first ``cut``
+    characters and ``...`` when ``cut`` is given (``token_error_echo_cut``)."""
     quoted = [
         f"{name}={fields[name] if cut is None else fields[name][:cut] + '...'}"
-        for name in ("code", "refresh_token")
+        for name in ("code", "refresh_token", "client_secret")
         if name in fields
     ]
     return "".join(f" ({text})" for text in quoted)

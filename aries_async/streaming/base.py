@@ -149,6 +149,12 @@ class StreamBase(AsyncClosing):
         """Malformed lines skipped so far (each is logged)."""
         return self._connection.decoder.malformed
 
+    def unquoted(self, text: str) -> str:
+        """``text`` without the tokens the stream authenticated with lately, whole or any piece
+        of them (``[redacted]`` in their place): for showing what the server sent (an event's
+        raw data, where a server may have echoed a token) without them."""
+        return self._connection.decoder.unquoted(text)
+
     @property
     def consumers(self) -> int:
         """Consumers registered on the stream: those not closed, ended or garbage collected."""

@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
+from aries_async._redaction import prints_secret
 from aries_async.errors import StreamClosedError
 from aries_async.streaming._tasks import leaf_error
 from aries_async.streaming.protocol.session import End
@@ -39,12 +40,12 @@ def stopped_by_bug(name: str, exc: Exception, unquoted: Callable[[str], str]) ->
     """
     bug = leaf_error(exc)
     said = f"{name} stream stopped by an unexpected error: {type(bug).__name__}: {bug}"
-    printed = "".join(traceback.format_exception(bug))
-    if unquoted(printed) == printed:
+    if not prints_secret(bug, unquoted):
         log.exception("%s stream: unexpected error", name)
         error = StreamClosedError(said)
         error.__cause__ = bug
         return error
+    printed = "".join(traceback.format_exception(bug))
     log.error("%s stream: unexpected error\n%s", name, unquoted(printed).rstrip())
     error = StreamClosedError(unquoted(said))
     error.__suppress_context__ = True

@@ -30,13 +30,13 @@ taken, else the payload without ``status``, ``id``, ``code`` and ``message``.
 from __future__ import annotations
 
 import asyncio
-import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from aries_async._redaction import prints_secret
 from aries_async._settings import seconds_setting
 from aries_async._validate import require_day, require_text
 from aries_async.errors import (
@@ -356,8 +356,7 @@ def _unquoting(error: ResponseFormatError, unquoted: Callable[[str], str]) -> Re
     """``error`` when neither it nor its causes quote a token (``unquoted`` blanks them); else
     one without them: its message blanked, its causes (cattrs' errors, which hold the value
     whole) left off."""
-    printed = "".join(traceback.format_exception(error))
-    if unquoted(printed) == printed:
+    if not prints_secret(error, unquoted):
         return error
     fresh = ResponseFormatError(unquoted(str(error)))
     fresh.__suppress_context__ = True

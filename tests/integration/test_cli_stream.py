@@ -444,3 +444,41 @@ def test_account_events_on_a_terminal_are_table_lines(cli: Cli) -> None:
     events = [line.split()[2] for line in lines[1:] if "TEST-ACCOUNT-001" in line]
     assert events[0] == "snapshot"
     assert "pnl" in events
+
+
+def test_account_info_quoting_a_secret_is_printed_without_it(cli: Cli) -> None:
+    """``account.info`` is printed as it came (its schema is UNKNOWN: what a user debugging
+    the stream needs to see), but for the secrets the command holds: a server echoing the
+    token it was sent, the refresh token or the client secret there has them blanked, whole
+    and every 8 characters of them, on stdout and stderr."""
+    from aries_async.sim.ws import hub_of
+    from aries_async.testing import shows_secret
+
+    token = cli.sign_in()
+    secrets = [token.access_token, token.refresh_token or "", cli.sim.client_secret]
+    assert all(secrets)
+    topics = cli.on_sim(lambda: hub_of(cli.sim.simulator.app).topics)
+    data = {
+        "accountId": "TEST-ACCOUNT-001",
+        "status": "OPEN",
+        "echo": {"auth": f"Bearer {secrets[0]}", "form": f"refresh_token={secrets[1]}"},
+        "note": [f"client_secret={secrets[2]}"],
+    }
+    proc = cli.spawn("stream", "--account", "TEST-ACCOUNT-001", "--topics", "info", "--count", "1")
+    try:
+        assert proc.stderr is not None
+        assert "connected" in proc.stderr.readline()
+        # Sent until the account's subscription is in (the command then ends after one).
+        while not cli.on_sim(lambda: topics.account_info("TEST-ACCOUNT-001", data)):
+            assert proc.poll() is None
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    (line,) = [line for line in out.splitlines() if line.strip()]
+    assert '"status": "OPEN"' in line or '"status":"OPEN"' in line, line  # the data is shown
+    assert "[redacted]" in line, line
+    for secret in secrets:
+        assert not shows_secret(out + err, secret, window=8), (out, err)

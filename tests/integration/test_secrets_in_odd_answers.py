@@ -9,7 +9,8 @@ name the field without the token, whole or in part; so must a stream line quotin
 the stream authenticated with (found defects: the lifetime warning and the ``token_type``
 error quoted the value, a ``scope`` holding the token became the token's scopes, and the
 structuring errors, the lenient fields' warnings and the stream decoder's warnings quoted
-the token).
+the token; the lenient fields' warnings quoted the refresh token and the client secret, and
+the end of a token cut at the 80 characters they keep).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import orjson
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, until
 
-from aries_async import AriesClient
+from aries_async import AriesClient, Token
 from aries_async.errors import AuthError, ResponseFormatError
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
@@ -198,6 +199,35 @@ async def test_a_lenient_field_quoting_the_token_is_logged_without_it(
     warned = [r.getMessage() for r in caplog.records if "expiry" in r.getMessage()]
     assert warned and "[redacted]" in warned[0], warned
     _assert_secret_free(_texts(None, caplog.records), [token.access_token])
+
+
+LENIENT_VALUES: dict[str, Callable[[Token, str], str]] = {
+    "the refresh token": lambda token, _secret: token.refresh_token or "",
+    "the client secret": lambda _token, secret: secret,
+    # The warning keeps 80 characters of the value: a token cut there is still a token.
+    "the access token, cut": lambda token, _secret: "x" * 71 + token.access_token,
+}
+
+
+@pytest.mark.parametrize("quoted", sorted(LENIENT_VALUES))
+async def test_a_lenient_field_quoting_a_secret_of_the_client_is_logged_without_it(
+    sim: Simulator, caplog: pytest.LogCaptureFixture, quoted: str
+) -> None:
+    token = sim.issue_token()
+    refresh = token.refresh_token
+    assert refresh
+    value = LENIENT_VALUES[quoted](token, sim.client_secret)
+    row = {"symbol": "AAPL260116C00150000", "expiry": value, "type": "c"}
+    sim.faults.answer_body[TOP] = orjson.dumps([row])
+    caplog.set_level(logging.DEBUG, logger="aries_async")
+    async with AriesClient(sim.client_config(), token=token) as client:
+        rows = await client.analytics.stocks_top_gainers()
+    assert rows[0].expiry is None  # read as none, with a warning
+    warned = [r.getMessage() for r in caplog.records if "expiry" in r.getMessage()]
+    assert warned and "[redacted]" in warned[0], warned
+    texts = _texts(None, caplog.records)
+    for secret in (token.access_token, refresh, sim.client_secret):  # nor any 8 characters
+        assert not shows_secret(text := "\n".join(texts), secret, window=8), (quoted, text)
 
 
 @pytest.mark.parametrize(

@@ -387,7 +387,10 @@ async def test_token_refusals_come_in_each_shape(
     sim.faults.token_error_echo = True
     refresh = _refresh_body(sim, sim.issue_token_response())
     sim.revoke_tokens(refresh_tokens=True)
-    said = f"refresh token is invalid or was revoked (refresh_token={refresh['refresh_token']})"
+    said = (
+        f"refresh token is invalid or was revoked (refresh_token={refresh['refresh_token']})"
+        f" (client_secret={refresh['client_secret']})"  # the whole form's secrets are echoed
+    )
     bad_client = dict(refresh, client_secret="nope")
     answers = []
     for body in (refresh, bad_client):
