@@ -14,8 +14,9 @@ once per market state).
 An item stands for one thing where a list holds each thing once: a top list (``/top-``) ranks a
 market, each ticker or contract once, sorted by its measure (:mod:`~aries_async.sim.rankings`);
 the prediction contracts of a list, past the few of :data:`CONTRACTS`, are further strikes of
-their events (``KXFED-26MAR-T4.75``); and a nested list of ``securities`` or ``contracts`` names
-other ones than its parent (the parent's first).
+their events (``KXFED-26MAR-T4.75``); the venue's search lists the things its query matches,
+each once (:mod:`~aries_async.sim.prediction_search`); and a nested list of ``securities`` or
+``contracts`` names other ones than its parent (the parent's first).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.option_chains import Contract, chain, chain_dates, priced
 from aries_async.sim.option_model import OPTION_SYMBOL, parse_osi
 from aries_async.sim.prediction_events import category_levels, series_contracts
+from aries_async.sim.prediction_search import search_hits
 from aries_async.sim.rankings import market, rank, underlyings
 from aries_async.sim.walk import stable_seed
 
@@ -112,6 +114,10 @@ class Answer:
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         if self.ranked:  # a top list ranks each ticker (contract) of its market once
             self.total = len(self.chain) or len(self.symbols)
+        if op["id"] == "search":  # the venue's search: what matches the query, each thing once
+            hits = search_hits(params, self.symbols)
+            self.symbols = hits or self.symbols  # (the root item still needs a symbol)
+            self.total = len(hits)
         self._spread = self.total if self.ranked else 0  # a row's time: by the market ranked
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
