@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -73,6 +73,8 @@ class Answer:
         window: the time range the answer's items fall in.
         size: the size of the collection (a paged option chain has one item per contract).
         paged: whether the operation pages.
+        prices: reference prices the request fixes (a tick page continuing an earlier one: the
+            prices its bars were drawn around then), by ticker.
 
     Attributes:
         total: the size of the collection.
@@ -89,8 +91,10 @@ class Answer:
         window: tuple[datetime, datetime],
         size: int,
         paged: bool,
+        prices: Mapping[str, float] | None = None,
     ) -> None:
         self.ctx = ctx
+        self._prices = dict(prices or {})
         self.op = op
         self.params = params
         self.window = window
@@ -237,6 +241,8 @@ class Answer:
     def price(self, symbol: str) -> float:
         """The symbol's last simulated price (a stable made-up one outside the universe, a
         probability for a prediction contract)."""
+        if symbol in self._prices:
+            return self._prices[symbol]
         if self.prediction:
             return round(0.05 + stable_seed("odds", symbol) % 90 / 100, 2)
         if self.ctx.feed.has(symbol):
