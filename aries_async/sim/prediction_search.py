@@ -31,8 +31,12 @@ def _things(kind: str, contracts: Sequence[str]) -> list[str]:
     """A contract ticker standing for each thing of ``kind`` (``base-events``, ``events``,
     else contracts), in the venue's order: series by series, releases in date order."""
     found: dict[str, str] = {}  # the thing's key -> the ticker standing for it
+    expanded: set[str] = set()
     for template in contracts:
         series = template.split("-", 1)[0]
+        if kind != "base-events" and series in expanded:
+            continue  # a series' releases are listed from its first contract on, once
+        expanded.add(series)
         releases = [template] if kind == "base-events" else None
         for ticker in releases or series_contracts({"baseEventId": series}, [template]) or []:
             key = base_event_id(ticker) if kind == "base-events" else ticker

@@ -44,3 +44,8 @@ async def test_an_event_search_finds_the_releases_of_what_its_query_names(api: S
     titles = [hit["eventDisplayName"] for hit in hits]
     assert len(set(titles)) == len(titles)  # each release once
     assert (await _search(api, type="contracts", q="zzz"))["hits"] == []
+    of_one = (await _search(api, type="events", baseEventId="be-fed-2026"))["hits"]
+    assert of_one and all(hit["baseEventId"] == "be-fed-2026" for hit in of_one), of_one
+    assert len({hit["eventDisplayName"] for hit in of_one}) == len(of_one)
+    # the base event's events are those an unfiltered search lists for it, no more
+    assert len(of_one) == sum(hit["baseEventId"] == "be-fed-2026" for hit in every)
