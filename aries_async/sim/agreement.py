@@ -15,6 +15,7 @@ figures are tied:
 * market breadth: advancers, decliners and unchanged add up to the symbols counted, and the
   percentages and the ratio are theirs;
 * short interest: the days to cover are the short interest over the average daily volume.
+* a prediction contract is tradable or not: ``tradable`` is the opposite of ``nonTradable``;
 
 A value it sets is drawn from the record's own figures, so the same answer stays the same.
 """
@@ -39,6 +40,7 @@ def agree(body: Any) -> Any:
         _spreads(body)
         _breadth(body)
         _short_interest(body)
+        _tradable(body)
         for key, value in body.items():
             if key == "holdings" and isinstance(value, list):
                 _weights(value)
@@ -150,3 +152,9 @@ def _short_interest(record: dict[str, Any]) -> None:
         days = max(float(days), 0.5)
         record["daysToCover"] = round(days, 3)
         record["shortInterest"] = round(days * volume)
+
+
+def _tradable(record: dict[str, Any]) -> None:
+    tradable, non_tradable = record.get("tradable"), record.get("nonTradable")
+    if isinstance(tradable, bool) and isinstance(non_tradable, bool):
+        record["tradable"] = not non_tradable

@@ -14,15 +14,16 @@ once per market state).
 An item stands for one thing where a list holds each thing once: a top list (``/top-``) ranks a
 market, each ticker or contract once, sorted by its measure (:mod:`~aries_async.sim.rankings`);
 the prediction contracts of a list, past the few of :data:`CONTRACTS`, are further strikes of
-their events (``KXFED-26MAR-T4.75``); and a nested list of ``securities`` or ``contracts`` names
-other ones than its parent (the parent's first).
+their events (``KXFED-26MAR-T4.75``); the venue's search lists the things its query matches,
+each once (:mod:`~aries_async.sim.prediction_search`); and a nested list of ``securities`` or
+``contracts`` names other ones than its parent (the parent's first).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.option_chains import Contract, chain, chain_dates, priced
 from aries_async.sim.option_model import OPTION_SYMBOL, parse_osi
 from aries_async.sim.prediction_events import category_levels, series_contracts
+from aries_async.sim.prediction_search import search_hits
 from aries_async.sim.rankings import market, rank, underlyings
 from aries_async.sim.walk import stable_seed
 
@@ -71,6 +73,8 @@ class Answer:
         window: the time range the answer's items fall in.
         size: the size of the collection (a paged option chain has one item per contract).
         paged: whether the operation pages.
+        prices: reference prices the request fixes (a tick page continuing an earlier one: the
+            prices its bars were drawn around then), by ticker.
 
     Attributes:
         total: the size of the collection.
@@ -87,8 +91,10 @@ class Answer:
         window: tuple[datetime, datetime],
         size: int,
         paged: bool,
+        prices: Mapping[str, float] | None = None,
     ) -> None:
         self.ctx = ctx
+        self._prices = dict(prices or {})
         self.op = op
         self.params = params
         self.window = window
@@ -112,6 +118,10 @@ class Answer:
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         if self.ranked:  # a top list ranks each ticker (contract) of its market once
             self.total = len(self.chain) or len(self.symbols)
+        if op["id"] == "search":  # the venue's search: what matches the query, each thing once
+            hits = search_hits(params, self.symbols)
+            self.symbols = hits or self.symbols  # (the root item still needs a symbol)
+            self.total = len(hits)
         self._spread = self.total if self.ranked else 0  # a row's time: by the market ranked
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
@@ -231,6 +241,8 @@ class Answer:
     def price(self, symbol: str) -> float:
         """The symbol's last simulated price (a stable made-up one outside the universe, a
         probability for a prediction contract)."""
+        if symbol in self._prices:
+            return self._prices[symbol]
         if self.prediction:
             return round(0.05 + stable_seed("odds", symbol) % 90 / 100, 2)
         if self.ctx.feed.has(symbol):

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from aries_async.sim.answer import Answer, Item
 from aries_async.sim.field_values import statement_line, typical, underlying
 from aries_async.sim.schema_walk import Rule
+from aries_async.sim.symbols import shares_outstanding
 
 __all__ = [
     "AMOUNT_BRACKETS",
@@ -30,6 +31,7 @@ __all__ = [
     "count_of",
     "held_shares",
     "holding_value",
+    "market_cap",
     "offering_value",
     "price_range_top",
     "session_price",
@@ -84,6 +86,12 @@ def held_shares(a: Answer, it: Item) -> int:
 def holding_value(a: Answer, it: Item) -> float:
     """A holding's market ``value`` in dollars: its shares at the symbol's price."""
     return round(held_shares(a, it) * it.price, 2)
+
+
+def market_cap(a: Answer, it: Item) -> int:
+    """A company's market cap in dollars: its shares outstanding at its price (not a share of
+    its revenue, as a statement line is), as its equity details show it."""
+    return round(shares_outstanding(it.symbol) * it.price)
 
 
 def price_range_top(a: Answer, it: Item) -> float:
@@ -143,6 +151,7 @@ KIND_ROWS: tuple[_Row, ...] = (
     (r"^costBasis$", r"^activities$", _NUM, _r(trade_cost)),
     (r"^amountFrom$|^amountTo$", "", _NUM, lambda name, kind: amount_bracket(name == "amountTo")),
     (r"^share$", "", ("integer", "number"), _r(held_shares)),
+    (r"^marketCap$", "", _NUM, _r(market_cap)),
     (r"^value$", r"^(holdings|data)$", _NUM, _r(holding_value)),
     (r"^value$", r"^(bs|ic|cf|breakdown)$", _NUM, lambda name, kind: statement_line("revenue")),
     # a metric series' value is the metric's (``v`` elsewhere: a bar's volume)

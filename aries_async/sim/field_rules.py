@@ -65,7 +65,7 @@ from aries_async.sim.field_values import (
     typical,
     underlying,
 )
-from aries_async.sim.field_words import WORD_ROWS
+from aries_async.sim.field_words import WORD_ROWS, period_of
 from aries_async.sim.prediction_events import (
     OUTCOMES,
     PRICE_SCALE,
@@ -191,6 +191,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(strike|strikePrice|strikeValue)$", "", (), _r(lambda a, it: it.strike)),
     # prediction contracts trade in cent ticks, from one contract
     (r"^(tickSize|minTradeQty)$", "", _NUM, lambda name, _: const(0.01 if "tick" in name else 1)),
+    # and settle to one dollar: a contract's value is its price, for every contract of the venue
+    (r"^multiplier$", "", ("integer",), _r(const(1))),
     (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: greek(name)),
     (r"(?i)^(impliedVolatility|iv)$", "", (), _span(0.25, 0.35, 4)),
     (r"^breakEvenPrice$", "", (), _r(break_even)),
@@ -255,8 +257,8 @@ RULES: tuple[_Row, ...] = (
      "", _TIMES,
      lambda name, kind: time_rule(name, kind)),
     (r"", "", ("date", "date-time"), lambda name, kind: time_rule(name, kind)),
-    (r"(?i)^(year|fiscalYear)$", "", (), _r(lambda a, it: it.when.year)),
-    (r"(?i)^(quarter|fiscalQuarter)$", "", (), _r(lambda a, it: (it.when.month - 1) // 3 + 1)),
+    (r"(?i)^(year|fiscalYear)$", "", (), _r(lambda a, it: period_of(a, it)[0])),
+    (r"(?i)^(quarter|fiscalQuarter)$", "", (), _r(lambda a, it: period_of(a, it)[1])),
     # identifiers: stable
     (r"(?i)^(accountId|tradingAccountId|trading_account_id)$", "", ("string",),
      _r(lambda a, it: next(iter(a.ctx.state.accounts)))),
@@ -306,6 +308,11 @@ _NOT_A_LINE = r"(?i:perShare|eps|ratio|margin|growth|percent|return)|(?<=[a-z])T
 ``returnOnAssets``, ``surprisePercent``), which gets a rule of its own."""
 
 
+_NOT_LINES = frozenset({"marketCap"})
+"""Names a statement line's words match that are no share of revenue: a market cap is the
+company's shares at its price (:func:`~aries_async.sim.field_amounts.market_cap`)."""
+
+
 @functools.cache
 def _words(pattern: str, *, head: bool = False) -> re.Pattern[str]:
     """``pattern`` matching whole words of a name only, so that ``time`` finds ``createdTime``
@@ -325,7 +332,7 @@ def _row_of(name: str, parent: str, kind: str) -> int | str | None:
     goes before one matching only a word that qualifies it; among those, the table's order
     decides. A catch-all row (empty pattern) matches in both rounds."""
     line = kind in ("number", "integer") and statement_line(name) is not None
-    if line and not _words(_NOT_A_LINE).search(name):
+    if line and not _words(_NOT_A_LINE).search(name) and name not in _NOT_LINES:
         return "statement"
     for head in (True, False):
         for index, (pattern, parent_pattern, kinds, make) in enumerate(RULES):

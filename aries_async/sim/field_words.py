@@ -20,7 +20,7 @@ from aries_async.sim.answer import Answer, Item
 from aries_async.sim.field_values import const, hashed_digits, is_etf
 from aries_async.sim.schema_walk import OMIT, Rule
 
-__all__ = ["WORD_ROWS"]
+__all__ = ["WORD_ROWS", "period_of"]
 
 _Row = tuple[str, str, tuple[str, ...], Callable[[str, str], Rule | None]]
 _TEXT = ("string",)
@@ -40,8 +40,24 @@ def _of_symbol(symbol: str, name: str, options: tuple[str, ...]) -> str:
     return options[zlib.crc32(f"{name}:{symbol}".encode()) % len(options)]
 
 
-def _quarter(it: Item) -> str:
-    return f"Q{(it.when.month - 1) // 3 + 1} {it.when.year}"
+# Answers about earnings reports: a report (a call) is about the quarter that ended before it
+_REPORTING = frozenset({"getEarningsCalendar", "getEarningsCallLive"})
+
+
+def period_of(a: Answer, it: Item) -> tuple[int, int]:
+    """The year and quarter an item is about: its own time's calendar quarter, except for an
+    earnings report or call, which reports the last quarter ended before it (a December call
+    reports the third quarter, a January one the fourth of the year before). The simulated
+    companies keep calendar years: no fiscal calendar is simulated."""
+    year, quarter = it.when.year, (it.when.month - 1) // 3 + 1
+    if a.op["id"] not in _REPORTING:
+        return year, quarter
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def _quarter(a: Answer, it: Item) -> str:
+    year, quarter = period_of(a, it)
+    return f"Q{quarter} {year}"
 
 
 def _call_link(it: Item, what: str) -> str:
@@ -69,15 +85,23 @@ def _spun_off(symbol: str) -> str:
 
 # -- calendars ----------------------------------------------------------------------------------
 
-# US releases whose figures read in percent, as the calendar's actual and forecast do
-_RELEASES = (
-    "Unemployment Rate",
-    "Inflation Rate YoY",
-    "Core Inflation Rate YoY",
-    "Core PCE Price Index YoY",
-    "GDP Growth Rate QoQ Adv",
-    "Fed Interest Rate Decision",
-)
+# US releases whose figures read in percent, as the calendar's actual and forecast do: each
+# with its category and the agency that publishes it (not a filing's form: the calendar's
+# source is who put the figure out)
+_BLS, _BEA = "U.S. Bureau of Labor Statistics", "U.S. Bureau of Economic Analysis"
+_RELEASES: dict[str, tuple[str, str]] = {
+    "Unemployment Rate": ("Employment", _BLS),
+    "Inflation Rate YoY": ("Inflation", _BLS),
+    "Core Inflation Rate YoY": ("Inflation", _BLS),
+    "Core PCE Price Index YoY": ("Inflation", _BEA),
+    "GDP Growth Rate QoQ Adv": ("Growth", _BEA),
+    "Fed Interest Rate Decision": ("Interest Rate", "Federal Reserve"),
+}
+_SOURCE_URLS = {
+    _BLS: "https://www.bls.gov",
+    _BEA: "https://www.bea.gov",
+    "Federal Reserve": "https://www.federalreserve.gov",
+}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -90,8 +114,8 @@ def _reference(it: Item) -> str:
 def _event(a: Answer, it: Item) -> str:
     """An economic release's name, or an earnings call's title."""
     if a.op["id"] == "getEconomicsCalendar":
-        return _choice(it, "release", _RELEASES)
-    return f"{a.name_of(it.symbol)} {_quarter(it)} Earnings Call"
+        return _choice(it, "release", tuple(_RELEASES))
+    return f"{a.name_of(it.symbol)} {_quarter(a, it)} Earnings Call"
 
 
 # -- ETFs and indices ---------------------------------------------------------------------------
@@ -167,6 +191,12 @@ WORD_ROWS: tuple[_Row, ...] = (
      _r(lambda a, it: "+1 212 555 0" + hashed_digits(it, "dial", 3))),
     (r"^event$", "", _TEXT, _r(_event)),
     (r"^reference$", "", _TEXT, _r(lambda a, it: _reference(it))),
+    # an economic release's category and publisher: its release's, in percent
+    (r"^category$", r"^events$", _TEXT, _r(lambda a, it: _RELEASES[_event(a, it)][0])),
+    (r"^source$", r"^events$", _TEXT, _r(lambda a, it: _RELEASES[_event(a, it)][1])),
+    (r"^sourceUrl$", r"^events$", _TEXT,
+     _r(lambda a, it: _SOURCE_URLS[_RELEASES[_event(a, it)][1]])),
+    (r"^unit$", r"^events$", _TEXT, _r(const("%"))),
     (r"^liveAudio$", "", _TEXT, _r(lambda a, it: _call_link(it, "live"))),
     (r"^(recording|audio)$", "", _TEXT, _r(lambda a, it: _call_link(it, "recording.mp3"))),
     # ETFs and indices

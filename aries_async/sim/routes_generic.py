@@ -17,7 +17,9 @@ one that answers from the description alone.
   over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
 * **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
   (an option chain: its contracts; an index list: its indices, each once; the tick history's
-  ticks, paged back from the newest: a ``nextTo`` token for the older ones): ``cursor``
+  ticks, paged back from the newest: a ``nextTo`` token for the older ones, pinning the history
+  as the first page read it, and ``countback`` capped by resolution:
+  :mod:`~aries_async.sim.tick_history`): ``cursor``
   (``nextCursor``, 0 at the end), ``next_url`` (an absolute ``nextUrl`` on the simulator's
   origin carrying the ``next`` token), ``page`` (``page`` from its documented first page,
   ``apispec.ranges.FIRST_PAGES``, else from ``Faults.first_page``, 0 unless set, and a page
@@ -52,7 +54,7 @@ from aries_async.sim.field_rules import rule_for, text_time
 from aries_async.sim.generic_inputs import bad_input, parse_time, read_inputs
 from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.option_quotes import contract_unknown
-from aries_async.sim.page_tokens import offset_of, token_of
+from aries_async.sim.page_tokens import offset_of, pinned_of, token_of
 from aries_async.sim.patterns import fill_points
 from aries_async.sim.prediction_events import category_tree
 from aries_async.sim.responses import (
@@ -63,6 +65,7 @@ from aries_async.sim.responses import (
 )
 from aries_async.sim.schema_walk import OMIT, Gen, compile_schema
 from aries_async.sim.spoil import with_unknown_fields
+from aries_async.sim.tick_history import Pinned, capped, pin, tick_total, unpin
 
 __all__ = [
     "LIST_SIZE",
@@ -125,6 +128,7 @@ _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
 # Collections of the symbols themselves (an index list, a value or bar per symbol asked): one
 # item per symbol, not the symbols again to fill a page.
 _ONE_PER_SYMBOL = frozenset({"listIndices", "getIndexRealtimeValues", "getStockPreviousDay"})
+_TICKS = "getTickHistory"
 _NOT_A_CONTRACT = "optionContract must be an option ticker such as O:AAPL250117C00150000"
 
 
@@ -188,9 +192,14 @@ def _window(
 
 
 def _page(
-    request: web.Request, op: dict[str, Any], params: dict[str, str], answer: Answer
+    request: web.Request,
+    op: dict[str, Any],
+    params: dict[str, str],
+    answer: Answer,
+    pinned: str = "",
 ) -> web.Response | None:
-    """Set the answer's page of its collection and its continuation (the 400 on a bad token)."""
+    """Set the answer's page of its collection and its continuation (the 400 on a bad token;
+    ``pinned``: what the continuation carries)."""
     paging = op["pagination"]
     total = answer.total
     if paging is None:
@@ -202,6 +211,8 @@ def _page(
     style = paging["style"]
     size_name = paging.get("size", "pageSize" if style == "next_page" else "limit")
     size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
+    if op["id"] == _TICKS:  # silently reduced to the resolution's most (rest.md 9b)
+        size = capped(params.get("resolution", ""), size)
     faults = context_of(request).faults
     if style == "page":  # Faults.cycle_cursors: the page number ignored, the pages never end
         # as documented (the prediction venue's search counts from 1), else 0 or 1: the spec
@@ -237,8 +248,15 @@ def _page(
         url = request.url.origin().join(request.rel_url.with_query(query))
         answer.extra[paging["next"]] = str(url)
     elif style == "next_page":
-        answer.extra[paging["next"]] = token_of(end, "o") if more else OMIT
+        answer.extra[paging["next"]] = token_of(end, "o", pinned) if more else OMIT
     return None
+
+
+def _tick_history(params: dict[str, str]) -> Pinned | None:
+    """The history a tick page reads: the one its cursor pins, else the history now (None: the
+    caller reads the clock)."""
+    cursor = params.get("cursor")
+    return unpin(pinned_of(cursor, "o")) if cursor else None
 
 
 @functools.cache
@@ -264,15 +282,24 @@ def _handler(op_id: str) -> Handler:
             return bad_input(request, op, "INVALID_PARAMETER", _NOT_A_CONTRACT, "optionContract")
         if unknown:
             return nested_error(request, 404, "NOT_FOUND", "OPTION_NOT_FOUND", "option not found")
-        now = datetime.fromtimestamp(ctx.clock.now(), UTC)
+        ticks = op_id == _TICKS
+        held = _tick_history(params) if ticks else None  # as an earlier page read it
+        # a tick history ends at a whole second: its pages' continuations carry that end
+        end = held.end if held else int(ctx.clock.now()) if ticks else ctx.clock.now()
+        now = datetime.fromtimestamp(end, UTC)
         window = _window(request, op, params, now)
         if isinstance(window, web.Response):
             return window
         symbols = _symbols(params) or (_INDICES if op["path"].startswith("/v1/indices") else [])
-        answer = Answer(ctx, op, params, symbols, window, PAGED_TOTAL, paged)
+        prices = {symbols[0]: held.price} if held and symbols else None
+        answer = Answer(ctx, op, params, symbols, window, PAGED_TOTAL, paged, prices)
         if op["id"] in _ONE_PER_SYMBOL:
             answer.total = min(answer.total, len(answer.symbols))
-        bad = _page(request, op, params, answer)
+        pinned = ""
+        if ticks:
+            answer.total = tick_total(params.get("resolution", ""), PAGED_TOTAL)
+            pinned = pin(Pinned(int(end), answer.price(symbols[0]))) if symbols else ""
+        bad = _page(request, op, params, answer, pinned)
         if bad is not None:
             return bad
         body = agree(_generator(op["id"])(answer, answer.root, 0))  # a record's figures tied

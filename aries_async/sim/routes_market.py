@@ -23,7 +23,7 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_options import option_search
-from aries_async.sim.symbols import SymbolInfo
+from aries_async.sim.symbols import SymbolInfo, shares_outstanding
 from aries_async.sim.walk import stable_seed
 
 __all__ = ["add_routes", "searched"]
@@ -109,7 +109,7 @@ def _reference(info: SymbolInfo, last: float, now: float) -> dict[str, Any]:
     draw = random.Random(stable_seed(info.symbol, "reference"))
     today = datetime.fromtimestamp(now, UTC).date()
     venue = _VENUE_CODES.get(info.exchange.upper(), "Z")
-    shares = draw.randrange(500, 16_000) * 1_000_000
+    shares = shares_outstanding(info.symbol)  # the company's, as every market cap has it
     out: dict[str, Any] = {
         "bidExchange": venue,
         "askExchange": venue,

@@ -10,6 +10,8 @@ Contract:
 
 * :data:`SYMBOLS` is a :class:`SymbolTable` with every equity/ETF, a few indices and futures;
 * :meth:`SymbolTable.get` looks a ticker up (case-insensitive);
+* :func:`shares_outstanding` is a company's share count, fixed by its ticker (its market cap is
+  these shares at its price, in every answer that shows one);
 * :meth:`SymbolTable.search` ranks exact ticker, ticker prefix, name word prefix, then name
   substring matches; ``.AAPL`` searches option contracts of optionable underlyings and ``/ES``
   futures, as ``GET /v1/marketdata/search`` does (rest.md section 7).
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zlib
 from collections.abc import Iterator
 from importlib import resources
 
@@ -31,6 +34,7 @@ __all__ = [
     "SYMBOLS",
     "SymbolInfo",
     "SymbolTable",
+    "shares_outstanding",
 ]
 
 OPTIONABLE: frozenset[str] = frozenset(
@@ -162,3 +166,9 @@ INDICES: tuple[SymbolInfo, ...] = tuple(item for item in SYMBOLS if item.kind ==
 
 FUTURES: tuple[SymbolInfo, ...] = tuple(item for item in SYMBOLS if item.kind == "future")
 """Futures: searchable with a ``/`` prefix and quotable; not tradable through ``/v1/orders``."""
+
+
+def shares_outstanding(symbol: str) -> int:
+    """The shares outstanding of the company ``symbol``: 500 million to 16 billion, the same
+    for the ticker in every answer (the equity details' count, and under every market cap)."""
+    return (500 + zlib.crc32(f"shares:{symbol.upper()}".encode()) % 15_500) * 1_000_000

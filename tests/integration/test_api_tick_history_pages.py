@@ -1,6 +1,7 @@
 """The tick history pages back in time (conventions.md section 11, style 3; rest.md 9b): a page
 is the newest ``countback`` ticks before its ``cursor``, oldest first as the columns always are,
-and its ``nextTo`` is the ``cursor`` of the older ticks, absent when there are none.
+and its ``nextTo`` is the ``cursor`` of the older ticks, absent when there are none. The
+history here is ``1000T``'s: one capped page of 50 bars and 25 older ones.
 
 ``client.chart.tick_history()`` is a :class:`~aries_async.http.pagination.Paged` as the other
 listings are: awaited, the first page (a ``TickChartBars``, as before); iterated, every tick
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from sim_http import SimApi
@@ -22,32 +23,40 @@ from aries_async.errors import ResponseFormatError
 from aries_async.http.pagination import Paged
 from aries_async.models.market import Bar
 from aries_async.sim import Simulator
-from aries_async.sim.routes_generic import PAGED_TOTAL
+from aries_async.sim.tick_history import OLDER_TICKS, TICK_CAPS
 
 PATH = "/v1/chart/tick-history"
-QUERY = {"symbol": "AAPL", "resolution": "10T"}
+RESOLUTION: Final = "1000T"  # the smallest cap (50 bars a page): the history is 75 bars
+QUERY = {"symbol": "AAPL", "resolution": RESOLUTION}
+WHOLE = TICK_CAPS[RESOLUTION] + OLDER_TICKS
 
 
 def _cursors(sim: Simulator) -> list[str | None]:
     return [dict(r.query).get("cursor") for r in sim.journal if r.raw_path == PATH]
 
 
-async def test_the_simulator_pages_ticks_back_through_next_to(api: SimApi) -> None:
-    status, whole = await api.call("GET", PATH, params={**QUERY, "countback": "300"})
-    assert status == 200, whole
-    assert len(whole["t"]) == PAGED_TOTAL and "nextTo" not in whole  # all of them: no older
-    assert whole["t"] == sorted(whole["t"])  # oldest first
+async def _pages(api: SimApi, countback: int) -> list[dict[str, Any]]:
+    """Every page of the history at ``countback``, newest first, following ``nextTo``."""
     pages: list[dict[str, Any]] = []
-    query = {**QUERY, "countback": "10"}
+    query = {**QUERY, "countback": str(countback)}
     while True:
         status, page = await api.call("GET", PATH, params=query)
         assert status == 200, page
+        assert page["t"] == sorted(page["t"])  # oldest first
         pages.append(page)
         if "nextTo" not in page:
-            break
+            return pages
         query = {**query, "cursor": page["nextTo"]}
-    # the newest 10, then the 10 before them, then the oldest 5; each oldest first
-    assert [len(p["t"]) for p in pages] == [10, 10, 5]
+
+
+async def test_the_simulator_pages_ticks_back_through_next_to(api: SimApi) -> None:
+    wide = await _pages(api, 300)  # capped at 50 bars a page: the newest 50, then 25 more
+    assert [len(p["t"]) for p in wide] == [TICK_CAPS[RESOLUTION], OLDER_TICKS]
+    whole = {k: [x for p in reversed(wide) for x in p[k]] for k in ("t", "c")}
+    assert len(whole["t"]) == WHOLE
+    pages = await _pages(api, 10)
+    # the newest 10, then the 10 before them..., then the oldest 5; each oldest first
+    assert [len(p["t"]) for p in pages] == [10] * 7 + [5]
     assert [t for p in reversed(pages) for t in p["t"]] == whole["t"]
     assert [c for p in reversed(pages) for c in p["c"]] == whole["c"]
 
@@ -58,24 +67,26 @@ async def test_a_made_up_tick_cursor_is_refused(api: SimApi) -> None:
 
 
 async def test_tick_history_is_paged_newest_first(sim: Simulator, aries: AriesClient) -> None:
-    whole = await aries.chart.tick_history("AAPL", "10T", countback=300)
-    assert whole.next_to is None and len(whole.t) == PAGED_TOTAL
-    pages = aries.chart.tick_history("AAPL", "10T", countback=10)
+    newest_first = [bar async for bar in aries.chart.tick_history("AAPL", RESOLUTION)]
+    assert len(newest_first) == WHOLE
+    times = [bar.timestamp for bar in newest_first]
+    pages = aries.chart.tick_history("AAPL", RESOLUTION, countback=10)
     assert isinstance(pages, Paged)
     first = await pages  # one page, as before: the newest 10, oldest first
-    assert first.t == whole.t[-10:] and first.next_to is not None
+    assert first.t == times[:10][::-1] and first.next_to is not None
     sim.journal.clear()
     bars = [bar async for bar in pages]
     assert all(isinstance(bar, Bar) for bar in bars)
-    assert [bar.timestamp for bar in bars] == whole.t[::-1]  # every tick once, newest first
-    assert [bar.close for bar in bars] == whole.c[::-1]
-    assert [bar.volume for bar in bars] == [Decimal(v) for v in whole.v[::-1]]
-    cursors = _cursors(sim)  # three pages, each but the first asked for by its cursor
-    assert len(cursors) == 3 and cursors[:2] == [None, first.next_to] and cursors[2], cursors
+    assert [bar.timestamp for bar in bars] == times  # every tick once, newest first
+    assert [bar.close for bar in bars] == [bar.close for bar in newest_first]
+    assert [bar.volume for bar in bars] == [bar.volume for bar in newest_first]
+    assert all(isinstance(bar.volume, Decimal) and bar.volume > 0 for bar in bars)
+    cursors = _cursors(sim)  # eight pages, each but the first asked for by its cursor
+    assert len(cursors) == 8 and cursors[:2] == [None, first.next_to] and all(cursors[1:])
     # a loop started from a page's cursor goes on from there
-    older = aries.chart.tick_history("AAPL", "10T", countback=10, cursor=first.next_to)
+    older = aries.chart.tick_history("AAPL", RESOLUTION, countback=10, cursor=first.next_to)
     after = [bar.timestamp async for bar in older]
-    assert after == whole.t[-11::-1]
+    assert after == times[10:]
 
 
 async def test_a_page_s_bars_read_its_columns(aries: AriesClient) -> None:
