@@ -127,6 +127,11 @@ class Decoder:
         newest and the few before it, which a server answering late may still echo)."""
         return self._words.unquoted(text)
 
+    def quotes_sent(self, error: Any) -> bool:
+        """Whether ``error``, decoded since the stream last authenticated, quoted that token
+        (the newest: its words as decoded blank it and the older ones alike)."""
+        return self._words.quotes_sent(error)
+
     def _said(self, words: Any) -> str:
         """The server's words in an error (its text, its code) without the tokens: they reach
         the consumers, the requests' errors and the logs (:meth:`.Words.said`: an object or a
@@ -303,7 +308,7 @@ class Decoder:
                     status=status,
                     code=None if code is None else self._said(code),
                 )
-                return refused
+                return self._words.note(refused, error, code)
             return SubscribeAck(
                 request_id=_request_id(message, payload),
                 status=status if isinstance(status, int) else None,
@@ -337,7 +342,7 @@ class Decoder:
                 symbols=_texts(payload.get("symbols")),
                 channels=_texts(payload.get("channels")),
             )
-            return error
+            return self._words.note(error, words)
         return self._unknown(message)
 
     def _account(self, message: dict[str, Any], payload: dict[str, Any]) -> Any:
