@@ -3,7 +3,8 @@ as a server whose subscriptions are checked apart from its authentication: a sub
 before a ``POST /auth`` may be answered after it. Held messages are acted on in the order they
 were read, by the hub's deadline checks (:meth:`~aries_async.sim.ws.WsHub.check_deadlines`,
 which a test may call after ``sim.advance``), once the simulator's clock reaches their time,
-or one by one whatever their time (:meth:`HeldSubscriptions.release`);
+or one by one whatever their time (:meth:`HeldSubscriptions.release`), or dropped unanswered
+(:meth:`HeldSubscriptions.drop`: a server that loses a request, as websocket.md allows);
 while one is held, every later (un)subscribe waits behind it, whatever the delay is then. The
 hub counts an (un)subscribe (``subscribes``, ``unsubscribes``) when it is acted on."""
 
@@ -63,6 +64,15 @@ class HeldSubscriptions:
             act()
             acted += 1
         return acted
+
+    def drop(self, count: int = 1) -> int:
+        """Forget the first ``count`` messages held, unanswered and not acted on (a server
+        that loses a request: no answer, no refusal); returns how many were."""
+        dropped = 0
+        while self._queue and dropped < count:
+            self._queue.popleft()
+            dropped += 1
+        return dropped
 
     def clear(self) -> None:
         """The socket is gone: nothing held is acted on."""

@@ -202,8 +202,9 @@ field                              effect
 ``ws_refused_requests``            path pattern -> error text: the market socket refuses the
                                    requests whose path (without ``/v1`` and ``/marketdata``)
                                    matches the pattern (``fnmatch``: ``"/options/*"``) with an
-                                   ``error`` event carrying that text, its id where
-                                   ``ws_error_id`` says, instead of a ``response``
+                                   ``error`` event carrying that text (Python: any JSON value,
+                                   sent as the error's words), its id where ``ws_error_id``
+                                   says, instead of a ``response``
                                    Flag: ``--ws-refuse-request PATTERN[=TEXT]`` (repeatable).
 ``ws_request_answers``             path pattern -> any JSON value: the market socket answers the
                                    requests whose path matches the pattern (as
@@ -310,7 +311,7 @@ class WebsocketFaults:
     )
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
-    ws_refused_requests: dict[str, str] = attrs.Factory(dict)
+    ws_refused_requests: dict[str, Any] = attrs.Factory(dict)
     ws_request_answers: dict[str, Any] = attrs.Factory(dict)
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"

@@ -73,8 +73,9 @@ def _route(session: Session, method: str, path: str) -> Any:
     raise OptionsLookupError(404, "NOT_FOUND", f"no such request path: {path}")
 
 
-def _refusal(refused: dict[str, str], path: str) -> str | None:
-    """The text of the error ``faults.ws_refused_requests`` refuses ``path`` with, if any."""
+def _refusal(refused: dict[str, Any], path: str) -> Any:
+    """The words (text, or any JSON value) of the error ``faults.ws_refused_requests``
+    refuses ``path`` with, if any (None: none)."""
     bare = _PREFIX.sub("", path.rstrip("/"), count=1)
     return next((text for pattern, text in refused.items() if fnmatchcase(bare, pattern)), None)
 

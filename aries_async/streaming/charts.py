@@ -179,13 +179,18 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             self._subs.remove(symbol, wanted)
             for kind in sorted(before - self._subs.wire_types(symbol)):
                 request_id = self._connection.ids("unsub")
-                record = functools.partial(
-                    self._strays.sent, request_id, symbol, [kind], now=self._monotonic()
-                )
+                now = self._monotonic()
+                record = functools.partial(self._unsubscribed, request_id, symbol, kind, now)
                 frames.append((encode_chart_unsubscribe(request_id, kind, symbol), record))
             self._forget(symbol)
         await self._send_frames(frames)
         self._tell(self._told.released())
+
+    def _unsubscribed(self, request_id: str, symbol: str, kind: str, now: float) -> None:
+        """The unsubscribe ``request_id`` of ``kind`` of ``symbol`` (sent at ``now``) is
+        written: record it."""
+        self._subs.unsubscribed(request_id)
+        self._strays.sent(request_id, symbol, [kind], now=now)
 
     def _subscribe_frames(
         self, symbol: str, kinds: Iterable[str], replay: bool = False

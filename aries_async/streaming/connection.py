@@ -149,7 +149,9 @@ class Connection:
         self.config = cfg = config or StreamConfig()
         self.decoder = decoder or Decoder()
         self.ids = IdFactory()
-        self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
+        self.session = Session(
+            self.ids, auth_timeout=cfg.auth_timeout, quotes_sent=self.decoder.quotes_sent
+        )
         self._credentials = Credentials(
             token_provider, invalidate_token, renew_token, name, self.decoder.unquoted
         )

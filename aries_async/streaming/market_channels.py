@@ -166,6 +166,7 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             request_id = self._connection.ids("unsub")
 
             def record() -> None:
+                self._subs.unsubscribed(request_id)
                 for symbol, gone in dropped:
                     self._strays.sent(request_id, symbol, gone, now=self._monotonic())
 

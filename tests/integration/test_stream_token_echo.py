@@ -3,6 +3,7 @@ reaches no status event, error or log record of the streams, and no REST error."
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any
 
@@ -12,7 +13,7 @@ from stream_helpers import FakeTime, Tokens, drained, make_stream, take, until
 
 from aries_async import AriesClient, Token
 from aries_async.errors import APIError, NotSignedInError
-from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.models.events import ServerErrorMessage, StreamConnected, StreamDisconnected
 from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
@@ -155,3 +156,51 @@ async def test_websockets_frame_log_shows_no_frame_quoting_the_token(
     assert any("authentication failed" in line or "not shown" in line for line in frames)
     leaked = [line for line in every_record.lines if shows_secret(line, token.access_token)]
     assert not leaked, leaked[0][:300]
+
+
+@pytest.mark.parametrize("kind", ["market", "accounts", "charts"])
+async def test_an_error_quoting_an_older_token_is_no_refusal_of_the_reauthentication(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, every_record: LogCapture
+) -> None:
+    """While a re-authentication awaits its answer, an ``error`` with no id quoting the token
+    of the connection's first authentication (the server answering late a request of the
+    session before): it does not quote the token the re-authentication sent, nor say what
+    an authentication refusal says, so it is no answer to it: the socket stays up, no token
+    is told refused, and the error is delivered, the older token blanked out of it. One
+    quoting the token the re-authentication sent then refuses it."""
+    tokens = Tokens(sim)
+    tokens.fresh_each_call = True  # the re-authentication sends a new token
+    config = StreamConfig(backoff_initial=5.0, backoff_jitter=0.0, auth_timeout=3600.0)
+    extra = {"invalidate_token": tokens.invalidate}
+    stream = make_stream(kind, sim, fake_time, config, tokens, account=ACCOUNT, **extra)
+    status, events = stream.status(), stream.events()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        first = tokens.current
+        sim.faults.ws_auth_unanswered = True  # the re-authentication stays pending
+        assert hub.refresh_auth(kind) == 1
+        await until(lambda: hub.auth_requests == 2)
+        assert tokens.current != first
+        said = f"request of session {first} is no longer served"
+        payload = {"action": "error", "error": said}
+        line = {"type": "event", "payload": payload}
+        bad = stream.malformed
+        assert hub.inject(json.dumps(line), kind) == 1
+        assert hub.inject("not json", kind) == 1  # read once the error was
+        await until(lambda: stream.malformed == bad + 1)
+        assert hub.inject("not json", kind) == 1  # on a socket still up, or the news of its end
+        await until(lambda: stream.malformed == bad + 2 or status.pending > 0)
+        delivered = drained(events)
+        assert drained(status) == [] and tokens.refused == [] and stream.reauths == 0
+        # One quoting the token the re-authentication sent (a JWT as alike to the first as
+        # two of one issuer are) is its refusal.
+        sent = tokens.current
+        payload["error"] = f"token {sent} refused"
+        assert hub.inject(json.dumps(line), kind) == 1
+        [down] = await take(status, 1)
+        assert isinstance(down, StreamDisconnected)
+        assert down.reason == "re-authentication refused" and tokens.refused == [sent]
+    [error] = [e for e in delivered if type(e) is ServerErrorMessage]
+    assert error.error.startswith("request of session [redacted]"), error.error
+    texts = [repr(item) for item in delivered] + every_record.lines
+    assert not [text for text in texts if shows_secret(text, first)]

@@ -100,3 +100,18 @@ def test_a_window_or_cap_that_is_not_a_positive_finite_number_is_refused(
 ) -> None:
     with pytest.raises(ConfigurationError, match=f"StreamConfig.{option}"):
         StreamConfig(**{option: value})  # type: ignore[arg-type]
+
+
+def test_an_overtaken_request_passed_by_a_later_answer_is_still_known_by_its_id() -> None:
+    """A later request answered: an id-less refusal of A is no longer the overtaken
+    request's (told, as the new request's), but one with its id still answers it."""
+    subs = MarketSubscriptions(Clock())
+    _overtaken(subs, ["A"], 0)
+    subs.unsubscribed("unsub-1")
+    subs.add(MarketSubscription.build("A", ["quotes"]))
+    subs.sent("sub-2", ["A"])
+    assert subs.overtaken("unsub-1") is None  # the unsubscribe's acknowledgement
+    error = _refused(None, "A")
+    assert subs.overtaken_refusal(error) == (None, (error,))
+    assert _kind(subs, "sub-0", "A") == ""
+    assert len(subs._overtaken) == 0

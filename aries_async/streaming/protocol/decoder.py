@@ -9,15 +9,12 @@ float); the rest, nearly every frame, by orjson."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
 
-from aries_async._redaction import blanked
 from aries_async.http.decode import exact_needed, loads
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import to_str, wire_factory
@@ -37,15 +34,13 @@ from aries_async.models.events import (
     TradeUpdate,
     UnknownEvent,
 )
+from aries_async.streaming.protocol.words import QUOTED, Words
 
 __all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
 _loads, _plain_loads = loads, orjson.loads
 _NEWLINE = ord("\n")
-_KEPT_TOKENS = 4
-"""How many of the tokens a stream authenticated with its decoder keeps out of what it quotes:
-a server answering late may echo one that a re-authentication has replaced."""
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
 bytes argument raises (and clears) a TypeError every time."""
@@ -106,6 +101,10 @@ class Decoder:
         sent: the token the stream last authenticated with (set as the auth request goes, and
             at each re-authentication): a line a warning quotes is quoted without it, nor
             without the few before it (:meth:`unquoted`), whole or in part.
+
+    The server's words in an error (its text, its code) are given as sent when they are
+    text, else as compact JSON (``{"code":1}``), of which the first 80 characters; either
+    without the tokens (:class:`~aries_async.streaming.protocol.words.Words`).
     """
 
     def __init__(self) -> None:
@@ -113,32 +112,35 @@ class Decoder:
         self.invalid: int = 0
         self.unknown: int = 0
         self.lines: int = 0
-        self._sent: deque[str] = deque(maxlen=_KEPT_TOKENS)
+        self._words = Words()
 
     @property
     def sent(self) -> str | None:
-        return self._sent[-1] if self._sent else None
+        return self._words.sent
 
     @sent.setter
     def sent(self, token: str | None) -> None:
-        if token:
-            with contextlib.suppress(ValueError):
-                self._sent.remove(token)
-            self._sent.append(token)
+        self._words.sent = token
 
     def unquoted(self, text: str) -> str:
         """``text`` without any of the tokens the stream authenticated with lately (the
         newest and the few before it, which a server answering late may still echo)."""
-        return blanked(text, self._sent) if self._sent else text
+        return self._words.unquoted(text)
+
+    def quotes_sent(self, error: Any) -> bool:
+        """Whether ``error``, decoded since the stream last authenticated, quoted that token
+        (the newest: its words as decoded blank it and the older ones alike)."""
+        return self._words.quotes_sent(error)
 
     def _said(self, words: Any) -> str:
         """The server's words in an error (its text, its code) without the tokens: they reach
-        the consumers, the requests' errors and the logs."""
-        return self.unquoted(words if type(words) is str else str(words))
+        the consumers, the requests' errors and the logs (:meth:`.Words.said`: an object or a
+        list as compact JSON, cut)."""
+        return self._words.said(words)
 
     def _shown(self, line: Any) -> str:
         """``line`` for a warning: its first 80 characters, without the tokens."""
-        return self.unquoted(repr(line)[:80])
+        return self.unquoted(repr(line)[:QUOTED])
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
@@ -300,12 +302,13 @@ class Decoder:
             if isinstance(status, int) and status >= 400:
                 error = body.get("message") or body.get("error") or f"status {status}"
                 code = body.get("code")
-                return ServerErrorMessage(
+                refused = ServerErrorMessage(
                     error=self._said(error),
                     request_id=_request_id(message, payload),
                     status=status,
                     code=None if code is None else self._said(code),
                 )
+                return self._words.note(refused, error, code)
             return SubscribeAck(
                 request_id=_request_id(message, payload),
                 status=status if isinstance(status, int) else None,
@@ -332,12 +335,14 @@ class Decoder:
                 request_id=_request_id(message, payload),
             )
         if action == "error":
-            return ServerErrorMessage(
-                error=self._said(payload.get("error") or payload.get("message") or "error"),
+            words = payload.get("error") or payload.get("message") or "error"
+            error = ServerErrorMessage(
+                error=self._said(words),
                 request_id=_request_id(message, payload),
                 symbols=_texts(payload.get("symbols")),
                 channels=_texts(payload.get("channels")),
             )
+            return self._words.note(error, words)
         return self._unknown(message)
 
     def _account(self, message: dict[str, Any], payload: dict[str, Any]) -> Any:

@@ -28,11 +28,19 @@ so that their answers are known for what they are (:meth:`Overtaken.refusal`):
   answers of one socket come in the order of its requests as a rule, though the spec does not
   promise it. So when a symbol is subscribed, unsubscribed and subscribed again before the
   first subscribe was answered, the first refusal naming it answers the first request (not
-  told, nothing refused) and the next one the new request (told). Nothing tells that apart
-  from a server that leaves the first subscribe unanswered (no refusal, no acknowledgement)
-  and refuses the second: that refusal is then dropped for the first's, and the second
-  request awaits its answer until the connection ends. An error naming no symbol is not
-  tied here (see :mod:`.untied`).
+  told, nothing refused) and the next one the new request (told). The same rule says when
+  a request's answer is not coming: once an answer to a request sent after an overtaken one
+  came (an acknowledgement, or a refusal with an id, of a later subscribe or unsubscribe:
+  :meth:`Overtaken.passed`, :meth:`Overtaken.unsubscribed`), a refusal without an id is no
+  longer taken for the overtaken one (a server lost it, websocket.md does not promise an
+  answer), but for the newer request: told. A refusal with an id is still that request's
+  whatever came before it. Where no such answer came (a server that acknowledges nothing
+  and puts no id on its errors), nothing tells a refusal of the first request apart from
+  one of the second when the server left the first unanswered: the refusal is taken for the
+  first (the usual order) and not told, and the second request stays in ``awaiting`` (no
+  call waits on it: a subscribe returns once sent) until an answer of its own or the
+  connection's end, as every request of a server that acknowledges nothing does. An error
+  naming no symbol is not tied here (see :mod:`.untied`).
 
 How long one is remembered: until its answer comes, the connection ends, or ``wait`` seconds
 on the stream's clock (:attr:`.StreamConfig.overtaken_wait`, :data:`WAIT` by default) have
@@ -115,6 +123,11 @@ class Overtaken:
         self._limit = limit
         self._requests: dict[str, _Entry] = {}
         self._sent = itertools.count()
+        # the place of the latest request sent that an answer came to: the overtaken ones
+        # sent before it are not answered any more, as far as an error without an id says
+        self._passed = -1
+        # unsubscribe id -> its place: its acknowledgement is an answer to a later request
+        self._unsubscribes: dict[str, int] = {}
 
     def place(self) -> int:
         """The place of a request sent now in the order the requests of the stream were sent
@@ -123,6 +136,20 @@ class Overtaken:
 
     def __len__(self) -> int:
         return len(self._requests)
+
+    def passed(self, order: int | None) -> None:
+        """The request sent ``order``-th (None: not one of ours) was answered: an overtaken
+        request sent before it still unanswered is taken for lost (see the module
+        docstring; its answer, if a server sends it after all, is still known by its id)."""
+        if order is not None and order > self._passed:
+            self._passed = order
+
+    def unsubscribed(self, request_id: str) -> None:
+        """The unsubscribe ``request_id`` was sent now: its acknowledgement, when it comes
+        (:meth:`answered`), is an answer to a request later than those sent before it."""
+        self._unsubscribes[request_id] = self.place()
+        while len(self._unsubscribes) > self._limit:  # a server that acknowledges none
+            del self._unsubscribes[next(iter(self._unsubscribes))]
 
     def add(
         self, request_id: str, kind: str, symbol: str, channels: Collection[str], order: int
@@ -151,8 +178,12 @@ class Overtaken:
         """The answer to ``request_id`` came: its kind when it was an overtaken request
         remembered (now forgotten), else None."""
         self._forget(self._clock())
+        self.passed(self._unsubscribes.pop(request_id or "", None))
         entry = self._requests.pop(request_id or "", None)
-        return None if entry is None else entry[0]
+        if entry is None:
+            return None
+        self.passed(entry[3])
+        return entry[0]
 
     def refusal(
         self,
@@ -174,8 +205,11 @@ class Overtaken:
         named = [normalize_symbol(s) for s in error.symbols or () if s.strip()]
         which = error_channels(error.channels) or {_ALL}
         request_id = error.request_id
+        passed = -1  # an overtaken request sent before this one is not taken for the error
         if request_id is not None:
             entry = self._requests.get(request_id)
+            self.passed(entry[3] if entry is not None else order.get(request_id))
+            self.passed(self._unsubscribes.pop(request_id, None))
             if entry is None:
                 return Refusal(None, (error,))
             awaited = pending.get(request_id)
@@ -186,14 +220,15 @@ class Overtaken:
         else:
             if not named:
                 return Refusal(None, (error,))  # tied to a request elsewhere (untied.py)
-            scope = named
+            scope, passed = named, self._passed
             candidates = {rid: (order[rid], pending[rid][1]) for rid in pending if rid in order}
             for rid, (_, _, _, place) in self._requests.items():
-                candidates.setdefault(rid, (place, {}))
+                if place > passed:
+                    candidates.setdefault(rid, (place, {}))
         kind: str | None = None
         kept: dict[str, frozenset[str] | None] = {}  # symbol -> the channels left to tell
         for symbol in dict.fromkeys(scope):
-            answered, kept[symbol] = self._split(symbol, which, candidates, subscribed)
+            answered, kept[symbol] = self._split(symbol, which, candidates, subscribed, passed)
             kind = answered if answered is not None else kind
         if kind is None:
             return Refusal(None, (error,))
@@ -205,21 +240,22 @@ class Overtaken:
         which: set[str],
         candidates: _Candidates,
         subscribed: Callable[[str], Collection[str]],
+        passed: int,
     ) -> tuple[str | None, frozenset[str] | None]:
         """:meth:`refusal` of the channels ``which`` of ``symbol``: the kind of an overtaken
         request that part answered (None: none), and the channels left to tell (None: all
         the error names, when it answered none; else those awaited by the requests it is
-        taken for, and those it names of no request that are still subscribed)."""
+        taken for, and those it names of no request that are still subscribed). What a
+        request sent ``passed``-th or before was overtaken of is not answered by it."""
         kind: str | None = None
         asked: set[str] = set()
         loose: set[str] = set()  # named, of no request awaiting an answer
         for channel in which:
-            request = self._oldest(symbol, channel, candidates)
+            request = self._oldest(symbol, channel, candidates, passed)
             if request is None:
                 loose.add(channel)
                 continue
-            entry = self._requests.get(request)
-            gone = entry[1].get(symbol, set()) if entry is not None else set()
+            gone = self._gone(request, symbol, candidates, passed)
             left = candidates[request][1].get(symbol, ())
             if channel == _ALL:
                 dropped, asked = set(gone), asked | set(left)
@@ -233,14 +269,23 @@ class Overtaken:
             return None, None
         return kind, frozenset(asked | (loose & set(subscribed(symbol))))
 
-    def _oldest(self, symbol: str, channel: str, candidates: _Candidates) -> str | None:
+    def _gone(self, request_id: str, symbol: str, candidates: _Candidates, passed: int) -> set[str]:
+        """The channels of ``symbol`` ``request_id`` was overtaken of and awaits an answer
+        about (none when it was sent ``passed``-th or before)."""
+        entry = self._requests.get(request_id)
+        if entry is None or candidates[request_id][0] <= passed:
+            return set()
+        return entry[1].get(symbol, set())
+
+    def _oldest(
+        self, symbol: str, channel: str, candidates: _Candidates, passed: int
+    ) -> str | None:
         """The oldest of ``candidates`` (id -> its place in the order sent, what it awaits)
         that asked for ``channel`` of ``symbol`` (any, ``_ALL``) and awaits an answer about
-        it, overtaken of it or not."""
+        it, overtaken of it (if sent after the ``passed``-th) or not."""
         found: tuple[int, str] | None = None
         for request_id, (place, left) in candidates.items():
-            entry = self._requests.get(request_id)
-            gone = entry[1].get(symbol, ()) if entry is not None else ()
+            gone = self._gone(request_id, symbol, candidates, passed)
             asked = left.get(symbol, ())
             fits = bool(gone or asked) if channel == _ALL else channel in gone or channel in asked
             if fits and (found is None or place < found[0]):
@@ -262,6 +307,8 @@ class Overtaken:
     def clear(self) -> None:
         """The connection ended: no answer to these is coming."""
         self._requests.clear()
+        self._unsubscribes.clear()
+        self._passed = -1
 
 
 def _narrowed(

@@ -19,11 +19,12 @@ Example:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from aries_async._redaction import BLANK, blanked, quotes_secret
+from aries_async._redaction import blanked, quotes_secret
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import (
     AuthExpired,
@@ -155,14 +156,25 @@ class Session:
     Args:
         ids: the stream's correlation ids.
         auth_timeout: seconds an authentication may take.
+        quotes_sent: whether an error quoted the token last sent (the decoder's
+            :meth:`~aries_async.streaming.protocol.decoder.Decoder.quotes_sent`, which saw
+            its words before it blanked the tokens out of them); None: the error's words
+            are looked through for it (they were not blanked).
 
     Attributes:
         phase: see :class:`Phase`.
         reauths: re-authentications on a live socket that succeeded.
     """
 
-    def __init__(self, ids: IdFactory, *, auth_timeout: float) -> None:
+    def __init__(
+        self,
+        ids: IdFactory,
+        *,
+        auth_timeout: float,
+        quotes_sent: Callable[[ServerErrorMessage], bool] | None = None,
+    ) -> None:
         self.phase = Phase.IDLE
+        self._quotes_sent = quotes_sent
         self.reauths = 0
         self._ids = ids
         self._auth_timeout = auth_timeout
@@ -316,17 +328,23 @@ class Session:
 
     def _refuses_reauth(self, error: ServerErrorMessage) -> bool:
         """Whether ``error`` answers the pending re-authentication: it carries its id, or no
-        id and says so (or quotes the token sent). Subscriptions and requests go on
-        meanwhile, so an id-less error may be theirs (on a new socket nothing else was sent:
-        any id-less error refuses it)."""
+        id and says so (:data:`AUTH_REFUSALS`) or quotes the token it sent. Subscriptions and
+        requests go on meanwhile, so an id-less error may be theirs (on a new socket nothing
+        else was sent: any id-less error refuses it); one quoting only an older token (the
+        server answering late a request of the session before: its words are blanked alike)
+        is theirs, and delivered. websocket.md 2.3 and 2.6 give no other sign: ``authSuccess``
+        answers it, ``authRequired`` and ``authTimeout`` end the session whatever was asked,
+        and an ``error`` is the refusal of anything."""
         if self._reauth_id is None:
             return False
         if error.request_id is None:
             text = error.error
-            # One that quotes the token sent is about it, whatever its words: delivered as
-            # data, it would hand the token to the consumers (and leave the re-authentication
-            # to time out). The decoder has blanked the stream's tokens out of it already.
-            quoted = BLANK in text or quotes_secret(text, [self._sent])
+            # One that quotes the token sent is about it, whatever its words. The decoder
+            # blanked the stream's tokens out of it (the older ones too) and knows which.
+            if self._quotes_sent is not None:
+                quoted = self._quotes_sent(error)
+            else:
+                quoted = quotes_secret(text, [self._sent])
             return text.strip().lower() in AUTH_REFUSALS or quoted
         return error.request_id == self._reauth_id
 

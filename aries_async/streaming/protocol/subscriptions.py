@@ -203,6 +203,7 @@ class SymbolSubscriptions(SubscriptionViews[S]):
     def acknowledge(self, request_id: str | None) -> bool:
         """Mark a request as confirmed (what it carried, less what a refusal of it named);
         returns whether the id was ours."""
+        self._overtaken.passed(self._order.get(request_id or ""))  # a later request answered
         kind, carried = self._answered(request_id)
         if kind is not None:
             self._overtaken.answered(request_id)  # what it was overtaken of is answered too
@@ -364,8 +365,15 @@ class SymbolSubscriptions(SubscriptionViews[S]):
 
     def overtaken(self, request_id: str | None) -> str | None:
         """The kind of ``request_id`` when it is a request an unsubscribe overtook on this
-        connection (its answer, now come, is then forgotten), else None."""
+        connection (its answer, now come, is then forgotten), else None. An answer to an
+        unsubscribe (:meth:`unsubscribed`) is noted too: the requests sent before it are
+        answered first, as a rule (:mod:`.overtaken`)."""
         return self._overtaken.answered(request_id)
+
+    def unsubscribed(self, request_id: str) -> None:
+        """The unsubscribe ``request_id`` was written (its place in the order the requests
+        were sent: see :meth:`overtaken`)."""
+        self._overtaken.unsubscribed(request_id)
 
     def overtaken_refusal(self, error: ServerErrorMessage) -> Refusal:
         """``error`` split into what answers requests an unsubscribe overtook (by its id, or
