@@ -27,15 +27,15 @@ if TYPE_CHECKING:
 
 __all__ = ["answering", "scrubbed", "unquoted", "unquoted_body", "unquoted_start"]
 
-_SENT: ContextVar[tuple[str, ...]] = ContextVar("aries_async_answer_to", default=())
+_SENT: ContextVar[tuple[str | None, ...]] = ContextVar("aries_async_answer_to", default=())
 
 
-def answering(*secrets: str | None) -> None:
+def answering(secrets: tuple[str | None, ...]) -> None:
     """Note ``secrets``, those of the request whose answer is read next: the access token it
-    carried, the refresh token and the client secret the client holds (None: not held)."""
-    sent = tuple(secret for secret in secrets if secret)
-    if _SENT.get() != sent:
-        _SENT.set(sent)
+    carried, the refresh token and the client secret the client holds (None: not held). Noted
+    as given, on every request's path: the few readers skip the Nones."""
+    if _SENT.get() != secrets:
+        _SENT.set(secrets)
 
 
 def unquoted(text: str) -> str:
@@ -60,7 +60,8 @@ def unquoted_body(body: bytes) -> bytes:
         return body
     text = shown = body.decode(errors="replace")
     for secret in sent:
-        shown = blanked_within(shown, secret)
+        if secret:
+            shown = blanked_within(shown, secret)
     return body if shown == text else shown.encode()
 
 

@@ -19,7 +19,7 @@ async def read_answer(
     """:func:`~aries_async.http.decode.decode_body` of ``args``, in a worker thread when
     ``offload``, with the secrets ``sent`` noted (:func:`~aries_async._answer_secrets.answering`)
     and kept out of its errors and warnings."""
-    answering(*sent)
+    answering(sent)
     try:
         if not offload:
             return decode_body(*args)
