@@ -54,6 +54,10 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
             # paused: given up after close_timeout (the test below).
     assert raised.value.request_sent is False
     assert sim.requests[("GET", "/v1/chart/quotes")] == 1
+    # What held it up was Redis, not the rate: the error says which.
+    message = str(raised.value)
+    assert "the shared rate budget in Redis" in message, message
+    assert "no turn" not in message, message
 
 
 @pytest.mark.parametrize("serves", [True, False])
