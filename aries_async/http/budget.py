@@ -127,11 +127,14 @@ class _Lane:
     """The calls of one bucket in this process: one takes its turn from the budget at a time
     (the holder), the others wait in ``waiting``, urgent ones first, then by arrival."""
 
-    __slots__ = ("busy", "waiting")
+    __slots__ = ("asked", "busy", "waiting")
 
     def __init__(self) -> None:
         self.busy = False
         self.waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self.asked: list[str] = []
+        """The budget's store the holder is waiting on (:func:`asking_store`), or the one the
+        last holder's time ran out on: what holds up the calls queued behind it."""
 
     def hand_over(self) -> None:
         """The holder is done: the next live waiter holds the lane, else it is free."""
@@ -197,14 +200,19 @@ class Pacer:
         if not lane.busy:
             lane.busy = True
         elif not await self._queue(lane, self._rank(method, path), deadline):
-            raise RequestTimeoutError(
-                f"{method} {path}: waited for its turn under the rate limit past its timeout",
-                request_sent=False,
+            # Behind a call held up by the budget's store: held up by it too, and told so.
+            why = (
+                f"{lane.asked[-1]} did not answer before its timeout"
+                if lane.asked
+                else "waited for its turn under the rate limit past its timeout"
             )
+            raise RequestTimeoutError(f"{method} {path}: {why}", request_sent=False)
         try:
             left = deadline - self._monotonic()
             if left > 0:
-                held_up = await self._take(bucket, limit, left)
+                held_up = await self._take(bucket, limit, left, lane)
+            elif lane.asked:
+                held_up = lane.asked[-1]
         finally:
             lane.hand_over()
         if held_up is None:
@@ -212,13 +220,13 @@ class Pacer:
         why = f"{held_up} did not answer" if held_up else "the rate limit leaves no turn for it"
         raise RequestTimeoutError(f"{method} {path}: {why} before its timeout", request_sent=False)
 
-    async def _take(self, bucket: str, limit: RateLimit, left: float) -> str | None:
+    async def _take(self, bucket: str, limit: RateLimit, left: float, lane: _Lane) -> str | None:
         """A turn from the budget within ``left`` seconds (None); else what held the call up
         past them: the budget's store, named, when the time ran out waiting for its answer
         (a stalled Redis must not hold the call past its deadline), or "" when no turn
         came."""
         scope = asyncio.timeout(left)
-        asked: list[str] = []
+        lane.asked = asked = []  # marked by the budget while it waits on its store
         try:
             with set_in_block(_ASKED, asked):
                 async with scope:
