@@ -264,7 +264,8 @@ class InHand:
         """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
         waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` (less in a short
         call, as :meth:`load`) when ``token`` would serve on through an outage, and not at all
-        once a caller stopped waiting for it.
+        once a caller stopped waiting for it (by a caller with that caller's token, even one
+        that no longer serves: every such call ends alike).
 
         Raises:
             StoreUnavailableError: the renewal did not end in time, waiting on the token store
@@ -273,12 +274,18 @@ class InHand:
                 (``request_sent`` False: it is the calls' that was not sent).
                 Either way the token in hand serves (:meth:`serves_on`).
         """
-        given_up = task is self._slow and token is not None and token.access_token == self._slow_for
-        if token is None or not (given_up or self._outlasts(token, now, unusable)):
+        if token is None:
             return await asyncio.shield(task)
-        # A renewal a caller gave up on ends this caller's wait at once, as it ended that
-        # one's: served on with the token in hand, or, the token no longer serving, failed
-        # alike (not held to the call's own timeout, long past the token's end).
+        given_up = task is self._slow
+        # A renewal a caller gave up on ends the wait of a caller with the same token at
+        # once, as it ended that one's: served on with the token in hand, or, once the token
+        # no longer serves, failed alike (not held to the call's own timeout, long past the
+        # token's end). A token refused with a 401 is not that one's: its renewal is waited.
+        same = (
+            given_up and token.access_token == self._slow_for and token.access_token not in unusable
+        )
+        if not (same or self._outlasts(token, now, unusable)):
+            return await asyncio.shield(task)
         waited = RENEWAL_PATIENCE  # what the caller who gave up first waited, at most
         if not given_up:
             waited = call_patience(RENEWAL_PATIENCE)
