@@ -226,7 +226,8 @@ class Pacer:
         (a stalled Redis must not hold the call past its deadline), or "" when no turn
         came."""
         scope = asyncio.timeout(left)
-        lane.asked = asked = []  # marked by the budget while it waits on its store
+        asked: list[str] = []  # marked by the budget while it waits on its store
+        lane.asked = asked
         try:
             with set_in_block(_ASKED, asked):
                 async with scope:
