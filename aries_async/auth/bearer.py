@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from aries_async._errors_store import StoreUnavailableError
+from aries_async.auth.renewal_outage import named
 from aries_async.errors import APIError, TokenRefreshError, TransportError
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ class Bearer:
             # Raised as the call's own error, a token endpoint's 503 or timeout would read as
             # the call's: for an order, "may have been placed", when nothing was sent at all.
             raise TokenRefreshError(
-                f"could not get a fresh access token ({type(exc).__name__}: {exc}); the "
-                "request was not sent",
+                f"could not get a fresh access token ({named(exc)}); the request was not sent",
                 status=exc.status if isinstance(exc, APIError) else None,
             ) from exc
         self.used, self._refresh = token.access_token, token.refresh_token

@@ -37,7 +37,7 @@ from aries_async.auth.tokens import Token
 from aries_async.auth.unrenewable import serves_still, tell_serving
 from aries_async.config import RetryPolicy
 from aries_async.errors import APIError, AuthError, RequestTimeoutError, TransportError
-from aries_async.http.retry import retry_delay
+from aries_async.http.retry import retry_budget, retry_delay
 from aries_async.http.token_wait import patience as call_patience
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "SERVE_FLOOR",
     "InHand",
     "endpoint_failed",
+    "named",
     "store_failed",
     "store_unanswered",
 ]
@@ -144,10 +145,21 @@ class InHand:
     ) -> Iterator[None]:
         """Around the grant that renews ``token``: an :func:`endpoint_failed` error ends in
         an outage, the next renewal waiting for the backoff of ``policy`` (from the time on
-        ``wall_clock``); any other end (a new token, a refusal) ends the outage."""
+        ``wall_clock``); any other end (a new token, a refusal) ends the outage.
+
+        While ``token`` would serve on, the grant's retries wait :data:`RENEWAL_PATIENCE` in
+        all at most (:func:`~aries_async.http.retry.retry_budget`): a 429 or 5xx whose
+        ``Retry-After`` would take them past it ends the renewal as what it is, named to the
+        calls and in the warning, and the next renewal waits it out (:meth:`_failed`)."""
         self._granting = True
+        budget = (
+            retry_budget(RENEWAL_PATIENCE)
+            if self._outlasts(token, wall_clock(), set())
+            else contextlib.nullcontext()
+        )
         try:
-            yield
+            with budget:
+                yield
         except (AuthError, *ENDPOINT_FAILURES) as exc:
             if endpoint_failed(exc):
                 self._failed(token, exc, wall_clock(), policy)
@@ -252,7 +264,8 @@ class InHand:
         """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
         waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` (less in a short
         call, as :meth:`load`) when ``token`` would serve on through an outage, and not at all
-        once a caller stopped waiting for it.
+        once a caller stopped waiting for it (by a caller with that caller's token, even one
+        that no longer serves: every such call ends alike).
 
         Raises:
             StoreUnavailableError: the renewal did not end in time, waiting on the token store
@@ -261,10 +274,20 @@ class InHand:
                 (``request_sent`` False: it is the calls' that was not sent).
                 Either way the token in hand serves (:meth:`serves_on`).
         """
-        if token is None or not self._outlasts(token, now, unusable):
+        if token is None:
+            return await asyncio.shield(task)
+        given_up = task is self._slow
+        # A renewal a caller gave up on ends the wait of a caller with the same token at
+        # once, as it ended that one's: served on with the token in hand, or, once the token
+        # no longer serves, failed alike (not held to the call's own timeout, long past the
+        # token's end). A token refused with a 401 is not that one's: its renewal is waited.
+        same = (
+            given_up and token.access_token == self._slow_for and token.access_token not in unusable
+        )
+        if not (same or self._outlasts(token, now, unusable)):
             return await asyncio.shield(task)
         waited = RENEWAL_PATIENCE  # what the caller who gave up first waited, at most
-        if task is not self._slow:
+        if not given_up:
             waited = call_patience(RENEWAL_PATIENCE)
             patience = asyncio.timeout(waited)
             try:
@@ -324,6 +347,17 @@ class InHand:
         return left is not None and left > SERVE_FLOOR
 
 
+def named(error: BaseException) -> str:
+    """``error`` as a renewal's failure is told (to the calls, in a warning): its type and
+    message, and the ``Retry-After`` of a 429 or 5xx that sent one (the next renewal waits it
+    out)."""
+    text = f"{type(error).__name__}: {error}"
+    retry_after = getattr(error, "retry_after", None) if isinstance(error, APIError) else None
+    if isinstance(retry_after, (int, float)):
+        text += f", Retry-After {retry_after:g}s"
+    return text
+
+
 def _tell_outage(token: Token, error: BaseException, failing: str) -> None:
     """Warn that ``token``'s renewal failed for an outage of what is ``failing`` (the token
     endpoint or the token store), and until when it serves."""
@@ -333,11 +367,10 @@ def _tell_outage(token: Token, error: BaseException, failing: str) -> None:
             when = datetime.fromtimestamp(token.expires_at - SERVE_FLOOR, tz=UTC)
             until = f" until {when:%Y-%m-%d %H:%M:%S} UTC"
     log.warning(
-        "could not renew the access token, %s failing (%s: %s); the token in hand is used%s "
+        "could not renew the access token, %s failing (%s); the token in hand is used%s "
         "(%gs before it expires) while the renewal is tried again",
         failing,
-        type(error).__name__,
-        error,
+        named(error),
         until,
         SERVE_FLOOR,
     )

@@ -261,12 +261,13 @@ class Token:
         if odd:  # what to_dict writes is text: this was written by something else
             raise ValueError(f"saved token's {', '.join(odd)} is not text")
         scope = data.get("scope") or ""
+        secrets = (access, _text(data.get("refresh_token")))
         return cls(
             access_token=access,
             token_type=str(data.get("token_type") or "Bearer"),
-            expires_at=_timestamp(data.get("expires_at")),
+            expires_at=_saved_expiry(data, "expires_at", secrets),
             refresh_token=data.get("refresh_token") or None,
-            refresh_expires_at=_timestamp(data.get("refresh_expires_at")),
+            refresh_expires_at=_saved_expiry(data, "refresh_expires_at", secrets),
             scopes=frozenset(str(scope).split()),
             obtained_at=_timestamp(data.get("obtained_at")) or 0.0,
             grant_type=_text(data.get("grant_type")),
@@ -349,6 +350,23 @@ def _timestamp(value: Any) -> float | None:
     if number is None or abs(number) > _LAST_TIMESTAMP:
         return None
     return number
+
+
+def _saved_expiry(data: Mapping[str, Any], key: str, secrets: Iterable[str | None]) -> float | None:
+    """The saved expiry ``data[key]``; one that is no time (text, an ISO date, a bool: written
+    by something else) is read as an ``expires_in`` that is no lifetime, no known expiry (the
+    token is used until the server refuses it, then renewed), with a warning quoting it only
+    when it is a number or a short word that is none of the token's ``secrets``."""
+    value = data.get(key)
+    when = _timestamp(value)
+    if when is None and value is not None:
+        log.warning(
+            "the saved token's %s (%s) is no time: no known expiry (used until the server "
+            "refuses it, then renewed)",
+            key,
+            _shown(value, secrets),
+        )
+    return when
 
 
 def _text(value: Any) -> str | None:

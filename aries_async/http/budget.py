@@ -11,24 +11,46 @@ picks the bucket of each call, lets the calls of a bucket take their turns one a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
 
+from aries_async._closing import set_in_block
 from aries_async.config import ClientConfig, RateLimit
 from aries_async.errors import AriesError, ConfigurationError, RequestTimeoutError
 from aries_async.http.exchange import path_of
 
-__all__ = ["LocalRateBudget", "Pacer", "RateBudget", "pacer_for"]
+__all__ = ["LocalRateBudget", "Pacer", "RateBudget", "asking_store", "pacer_for"]
 
 log = logging.getLogger("aries_async.http")
 
 Sleep = Callable[[float], Awaitable[None]]
+
+_ASKED: ContextVar[list[str] | None] = ContextVar("aries_async_budget_asked", default=None)
+"""The store a call's turn is being asked of (a budget's round trip to it), while the call's
+:class:`Pacer` waits for its turn (None outside)."""
+
+
+@contextlib.contextmanager
+def asking_store(what: str) -> Iterator[None]:
+    """Around a budget's round trip to its store (``what`` names it: "the shared rate budget
+    in Redis at ..."): a call whose time runs out in it is told it waited for that store,
+    not that the rate left it no turn. Left marked when the block ends in an error: the
+    call's timeout, which the :class:`Pacer` reads then."""
+    asked = _ASKED.get()
+    if asked is None:
+        yield
+        return
+    asked.append(what)
+    yield
+    asked.remove(what)
 
 
 @runtime_checkable
@@ -105,11 +127,14 @@ class _Lane:
     """The calls of one bucket in this process: one takes its turn from the budget at a time
     (the holder), the others wait in ``waiting``, urgent ones first, then by arrival."""
 
-    __slots__ = ("busy", "waiting")
+    __slots__ = ("asked", "busy", "waiting")
 
     def __init__(self) -> None:
         self.busy = False
         self.waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self.asked: list[str] = []
+        """The budget's store the holder is waiting on (:func:`asking_store`), or the one the
+        last holder's time ran out on: what holds up the calls queued behind it."""
 
     def hand_over(self) -> None:
         """The holder is done: the next live waiter holds the lane, else it is free."""
@@ -171,38 +196,47 @@ class Pacer:
         path = path_of(url)
         bucket, limit = self._bucket(method, path)
         lane = self._lanes.get(bucket) or self._lanes.setdefault(bucket, _Lane())
-        taken = False
+        held_up: str | None = ""  # None: the turn came
         if not lane.busy:
             lane.busy = True
         elif not await self._queue(lane, self._rank(method, path), deadline):
-            raise RequestTimeoutError(
-                f"{method} {path}: waited for its turn under the rate limit past its timeout",
-                request_sent=False,
+            # Behind a call held up by the budget's store: held up by it too, and told so.
+            why = (
+                f"{lane.asked[-1]} did not answer before its timeout"
+                if lane.asked
+                else "waited for its turn under the rate limit past its timeout"
             )
+            raise RequestTimeoutError(f"{method} {path}: {why}", request_sent=False)
         try:
             left = deadline - self._monotonic()
             if left > 0:
-                taken = await self._take(bucket, limit, left)
+                held_up = await self._take(bucket, limit, left, lane)
+            elif lane.asked:
+                held_up = lane.asked[-1]
         finally:
             lane.hand_over()
-        if not taken:
-            raise RequestTimeoutError(
-                f"{method} {path}: the rate limit leaves no turn for it before its timeout",
-                request_sent=False,
-            )
+        if held_up is None:
+            return
+        why = f"{held_up} did not answer" if held_up else "the rate limit leaves no turn for it"
+        raise RequestTimeoutError(f"{method} {path}: {why} before its timeout", request_sent=False)
 
-    async def _take(self, bucket: str, limit: RateLimit, left: float) -> bool:
-        """A turn from the budget within ``left`` seconds; False when none came by then, also
-        when the budget's store stopped answering (a stalled Redis must not hold the call past
-        its deadline)."""
+    async def _take(self, bucket: str, limit: RateLimit, left: float, lane: _Lane) -> str | None:
+        """A turn from the budget within ``left`` seconds (None); else what held the call up
+        past them: the budget's store, named, when the time ran out waiting for its answer
+        (a stalled Redis must not hold the call past its deadline), or "" when no turn
+        came."""
         scope = asyncio.timeout(left)
+        asked: list[str] = []  # marked by the budget while it waits on its store
+        lane.asked = asked
         try:
-            async with scope:
-                return await self.budget.acquire(bucket, limit.per_second, limit.burst, left)
+            with set_in_block(_ASKED, asked):
+                async with scope:
+                    turn = await self.budget.acquire(bucket, limit.per_second, limit.burst, left)
         except TimeoutError:
             if not scope.expired():
                 raise
-            return False
+            return asked[-1] if asked else ""
+        return None if turn else ""
 
     def _rank(self, method: str, path: str) -> int:
         """0 for a call with priority, 1 for the others: the order of the waiters."""

@@ -46,6 +46,7 @@ from aries_async._deprecation import renamed_arguments
 from aries_async._settings import key_prefix_setting, seconds_settings
 from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
 from aries_async.errors import AriesError
+from aries_async.http.budget import asking_store
 
 if TYPE_CHECKING:
     import redis.asyncio as redis
@@ -178,6 +179,7 @@ class RedisRateBudget(AsyncClosing):
         self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
         self._where = shown(url)
+        self._named = f"the shared rate budget in Redis at {self._where}"
         self.redis = redis_client(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep
@@ -211,7 +213,8 @@ class RedisRateBudget(AsyncClosing):
             try:
                 args: list[int | str] = [interval, burst, self._member, lease, limit, self._now()]
                 self._joined.add(bucket)
-                reserved, wait, used, most = await self._reserve(keys=keys, args=args)
+                with asking_store(self._named):
+                    reserved, wait, used, most = await self._reserve(keys=keys, args=args)
             except self._error as exc:
                 raise self._failure(exc) from exc
             self._compare(bucket, per_second, (interval, burst), (int(used), int(most)))
@@ -294,7 +297,7 @@ class RedisRateBudget(AsyncClosing):
     def _failure(self, exc: Exception) -> AriesError:
         """An outage (:class:`~aries_async.errors.StoreUnavailableError`) or a mistake
         (:class:`~aries_async.errors.ConfigurationError`), naming the Redis."""
-        return redis_failure(exc, f"the shared rate budget in Redis at {self._where} failed")
+        return redis_failure(exc, f"{self._named} failed")
 
     def __repr__(self) -> str:
         # The URL may carry a password: not shown.

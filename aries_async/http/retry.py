@@ -8,10 +8,13 @@ is injectable so tests never wait.
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from aries_async._closing import set_in_block
 from aries_async.config import RetryPolicy
 from aries_async.errors import (
     APIError,
@@ -24,7 +27,30 @@ from aries_async.errors import (
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
-__all__ = ["backoff_wait", "counts_as_attempt", "retry_delay", "should_retry"]
+__all__ = [
+    "RETRY_BUDGET",
+    "backoff_wait",
+    "counts_as_attempt",
+    "retry_budget",
+    "retry_delay",
+    "should_retry",
+]
+
+RETRY_BUDGET: ContextVar[float | None] = ContextVar("aries_async_retry_budget", default=None)
+"""The seconds the waits between a call's attempts may add up to (None: only its timeout
+bounds them), in the block of :func:`retry_budget`."""
+
+
+@contextlib.contextmanager
+def retry_budget(seconds: float) -> Iterator[None]:
+    """A block, in its task only, whose calls begin no retry whose wait would take their waits
+    past ``seconds`` in all: the failure that asked for it (a 429 or 5xx with its
+    ``Retry-After``) is raised instead. A renewal whose token in hand serves meanwhile uses it:
+    its callers wait that long for it at most, and a failure they can name is better than the
+    silence of a renewal still waiting out a ``Retry-After`` (the next renewal honours it).
+    """
+    with set_in_block(RETRY_BUDGET, seconds):
+        yield
 
 
 def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy) -> bool:

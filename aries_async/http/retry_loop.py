@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 from aries_async.config import RetryPolicy
 from aries_async.errors import AriesError, ClientClosedError
 from aries_async.http.exchange import Monotonic, Response, Sleep, path_of
-from aries_async.http.retry import counts_as_attempt, retry_delay, should_retry
+from aries_async.http.retry import (
+    RETRY_BUDGET,
+    counts_as_attempt,
+    retry_delay,
+    should_retry,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -112,6 +117,7 @@ class RetryLoop:
         # sleep the clock's check below comes first.
         left = deadline - self._monotonic()
         waited = 0.0
+        budget = RETRY_BUDGET.get()  # a renewal's, while the token in hand serves
 
         def _stop(state: RetryCallState) -> bool:
             # Called once for each failed attempt that may be retried.
@@ -125,6 +131,9 @@ class RetryLoop:
             late = self._monotonic() + upcoming >= deadline or waited + upcoming >= left
             if late:
                 log.info("giving up %s %s: its timeout would pass", method, path_of(url))
+            elif budget is not None and waited + upcoming > budget:
+                log.info("giving up %s %s: its retries' budget would pass", method, path_of(url))
+                return True
             return late
 
         def _before_sleep(state: RetryCallState) -> None:

@@ -54,6 +54,34 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
             # paused: given up after close_timeout (the test below).
     assert raised.value.request_sent is False
     assert sim.requests[("GET", "/v1/chart/quotes")] == 1
+    # What held it up was Redis, not the rate: the error says which.
+    message = str(raised.value)
+    assert "the shared rate budget in Redis" in message, message
+    assert "no turn" not in message, message
+
+
+async def test_calls_queued_behind_a_stalled_rate_budget_are_told_it_is_redis(
+    redis_url: str, paused: redis.asyncio.Redis
+) -> None:
+    """The calls of one bucket take their turns one at a time: those queued behind the one
+    waiting on Redis waited for Redis too, and are told so."""
+    async with (
+        Simulator(tick_interval=None) as sim,
+        RedisRateBudget(redis_url, close_timeout=TIMEOUT) as budget,
+    ):
+        config = sim.client_config(rate_limit=20, timeout=TIMEOUT)
+        async with AriesClient(config, token=sim.issue_token(), rate_budget=budget) as client:
+            await client.market.quote("AAPL")
+            await paused.client_pause(60_000, all=False)
+            async with asyncio.timeout(30):
+                raised = await asyncio.gather(
+                    *(client.market.quote("AAPL") for _ in range(3)), return_exceptions=True
+                )
+    assert all(isinstance(e, RequestTimeoutError) for e in raised), raised
+    for error in raised:
+        assert "the shared rate budget in Redis" in str(error), error
+        assert "rate limit" not in str(error), error
+    assert sim.requests[("GET", "/v1/chart/quotes")] == 1
 
 
 @pytest.mark.parametrize("serves", [True, False])

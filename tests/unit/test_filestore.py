@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import fcntl
+import json
 import os
 import stat
 import subprocess
@@ -91,6 +92,45 @@ async def test_a_file_without_a_token_is_no_token_with_a_warning(
     with caplog.at_level("WARNING", logger="aries_async.auth"):
         assert await FileTokenStore(tmp_path / "none.json").load() is None
     assert not caplog.records  # no file at all is simply no token
+
+
+ACCESS = "access-secret-" + "s" * 30
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["soon", "2026-12-08T00:00:00+00:00", True, [1], {"at": 1}, ACCESS, "nan", 1e300],
+    ids=["word", "iso-date", "bool", "list", "object", "the-token", "nan-text", "past-9999"],
+)
+async def test_an_unreadable_expiry_is_no_known_expiry_with_a_warning(
+    tmp_path: Path, odd: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An ``expires_at`` no time (written by something else) is read as an ``expires_in``
+    that is no lifetime: no known expiry (renewed after a 401), told once, the tokens never
+    quoted."""
+    data = {"access_token": ACCESS, "refresh_token": "refresh-secret", "expires_at": odd}
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps(data))
+    path.chmod(0o600)
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        token = await FileTokenStore(path).load()
+    assert token is not None and token.access_token == ACCESS
+    assert token.expires_at is None
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert "expires_at" in warning and "no known expiry" in warning, warning
+    assert ACCESS not in warning and "access-secret" not in warning, warning
+
+
+async def test_a_readable_expiry_loads_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "token.json"
+    store = FileTokenStore(path)
+    await store.save(_token(1))
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        token = await store.load()
+    assert token is not None and token.expires_at == 1_001.0
+    assert not caplog.records
 
 
 async def test_crash_mid_write_keeps_previous_token(
