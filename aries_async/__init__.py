@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from aries_async.auth.store import MemoryTokenStore, TokenStore
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
-    from aries_async.config import ClientConfig, Endpoints, RateLimit, RetryPolicy
+    from aries_async.config import ClientConfig, Endpoints, RateLimit, RetryPolicy, Seconds
     from aries_async.errors import (
         APIError,
         AriesError,
@@ -134,6 +134,7 @@ __all__ = [
     "ResponseFormatError",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "Seconds",
     "ServerError",
     "Side",
     "StateMismatchError",
@@ -168,7 +169,7 @@ _HOMES = {  # module -> the public names it defines, imported from it on first a
     "aries_async.auth.store": "MemoryTokenStore TokenStore",
     "aries_async.auth.tokens": "Token",
     "aries_async.client": "AriesClient",
-    "aries_async.config": "ClientConfig Endpoints RateLimit RetryPolicy",
+    "aries_async.config": "ClientConfig Endpoints RateLimit RetryPolicy Seconds",
     "aries_async.errors": "APIError AriesError AuthError AuthenticationError"
     " AuthorizationDeniedError BadRequestError ClientClosedError ConfigurationError"
     " ConfigurationValueError ConflictError ConnectionFailedError MissingDependencyError"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -27,6 +27,8 @@ from aries_async._validate import printable
 from aries_async.errors import ConfigurationError, ValidationError
 
 __all__ = [
+    "Seconds",
+    "as_float",
     "attempt_timeout_setting",
     "count_field",
     "count_setting",
@@ -34,6 +36,7 @@ __all__ = [
     "finite_number",
     "fraction_setting",
     "key_prefix_setting",
+    "optional_as_float",
     "optional_count",
     "scope_names",
     "scopes_setting",
@@ -44,6 +47,11 @@ __all__ = [
     "settle",
     "text_setting",
 ]
+
+
+Seconds: TypeAlias = float | Decimal
+"""A number of seconds (or another number of a setting: a rate, a multiplier) as the settings
+take it: an int, a float or a finite ``Decimal``, kept as the float it is worth."""
 
 
 def _refusal(error: type[Exception], name: str, takes: str, value: object) -> Exception:
@@ -75,6 +83,23 @@ def finite_number(value: object) -> float | None:
     an infinity, nor an int or a Decimal beyond any float), else None: the rule of every
     number a setting takes, for a check whose messages are its own."""
     return _number(value, decimals=True)
+
+
+def as_float(value: Seconds) -> float:
+    """An attrs converter: a finite ``Decimal`` as the float it is worth, anything else as
+    given, for the setting's own check to take or refuse (naming the setting, showing the value
+    as given). Its parameter's type is what the class's ``__init__`` takes (the attribute's
+    own, ``float``, is what is kept), so that a type checker takes a Decimal there."""
+    if isinstance(value, Decimal):
+        number = finite_number(value)
+        if number is not None:
+            return number
+    return value  # type: ignore[return-value]  # a Decimal left for the check to refuse
+
+
+def optional_as_float(value: Seconds | None) -> float | None:
+    """:func:`as_float`, None kept (an optional setting's "not set")."""
+    return None if value is None else as_float(value)
 
 
 def settle(instance: object, name: str, number: float | None) -> None:
@@ -152,15 +177,15 @@ def attempt_timeout_setting(value: object, timeout: float) -> float | None:
     return seconds
 
 
-def seconds_settings(**settings: object) -> None:
-    """Check each keyword's value as :func:`seconds_setting` (finite, above 0), named by the
-    keyword: the few timeouts and leases of one constructor.
+def seconds_settings(**settings: object) -> tuple[float, ...]:
+    """Check each keyword's value as :func:`seconds_setting` (finite, above 0; a finite
+    ``Decimal`` taken), named by the keyword: the few timeouts and leases of one constructor.
+    Returns the floats they are worth, in the keywords' order, for the constructor to keep.
 
     Raises:
         ConfigurationError: naming the first keyword refused.
     """
-    for name, value in settings.items():
-        seconds_setting(value, name)
+    return tuple(seconds_setting(value, name, decimals=True) for name, value in settings.items())
 
 
 def fraction_setting(

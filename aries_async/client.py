@@ -22,7 +22,7 @@ from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import ClientBound, MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
-from aries_async.config import ClientConfig
+from aries_async.config import ClientConfig, Seconds
 from aries_async.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from aries_async.http.answer_secrets import read_answer
 from aries_async.http.call_timeout import TimeoutBlock, call_timeout
@@ -220,7 +220,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             await self.auth.settle(closing=True)
         await self._transport.close()
 
-    def timeout(self, seconds: float) -> TimeoutBlock:
+    def timeout(self, seconds: Seconds) -> TimeoutBlock:
         """Override the per-call timeout for every call made inside the block (this task
         only); ``with`` and ``async with`` both work.
 
@@ -285,7 +285,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
-        timeout: float | None = None,
+        timeout: Seconds | None = None,
         authenticated: bool = True,
         parse: Callable[[Any], Parsed] | None = None,
         scopes: Sequence[str] | None = None,

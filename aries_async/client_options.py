@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from aries_async.auth.store import TokenStore
     from aries_async.auth.tokens import Token
-    from aries_async.config import Endpoints, RetryPolicy
+    from aries_async.config import Endpoints, RetryPolicy, Seconds
     from aries_async.http.budget import RateBudget
     from aries_async.http.transport import Monotonic, Sleep
     from aries_async.rate_limit import RateLimit
@@ -51,18 +51,18 @@ class ConfigOptions(TypedDict, total=False):
     app_token: bool
     redirect_uri: str | None
     scopes: str | Iterable[str]
-    timeout: float
-    attempt_timeout: float | None
-    connect_timeout: float
+    timeout: Seconds
+    attempt_timeout: Seconds | None
+    connect_timeout: Seconds
     pool_size: int
     pool_size_per_host: int
     retry: RetryPolicy
-    refresh_skew: float
+    refresh_skew: Seconds
     quote_chunk_size: int
     max_response_bytes: int
     offload_parse_bytes: int
     user_agent: str
-    rate_limit: RateLimit | float | None
+    rate_limit: RateLimit | Seconds | None
 
 
 class ConfigOverrides(ConfigOptions, total=False):

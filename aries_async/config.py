@@ -11,10 +11,13 @@ from urllib.parse import urlsplit
 import attrs
 
 from aries_async._settings import (
+    Seconds,
+    as_float,
     attempt_timeout_setting,
     count_setting,
     credential_setting,
     fraction_setting,
+    optional_as_float,
     scope_names,
     scopes_setting,
     seconds_attribute,
@@ -36,6 +39,7 @@ __all__ = [
     "Endpoints",
     "RateLimit",
     "RetryPolicy",
+    "Seconds",
     "scope_names",
 ]
 
@@ -185,11 +189,11 @@ class RetryPolicy:
     """
 
     max_attempts: int = 4
-    initial_backoff: float = 0.5
-    max_backoff: float = 8.0
-    multiplier: float = 2.0
-    jitter: float = 0.25
-    retry_after_cap: float = 30.0
+    initial_backoff: float = attrs.field(default=0.5, converter=as_float)
+    max_backoff: float = attrs.field(default=8.0, converter=as_float)
+    multiplier: float = attrs.field(default=2.0, converter=as_float)
+    jitter: float = attrs.field(default=0.25, converter=as_float)
+    retry_after_cap: float = attrs.field(default=30.0, converter=as_float)
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
     def __attrs_post_init__(self) -> None:
@@ -285,13 +289,13 @@ class ClientConfig:
     redirect_uri: str | None = None
     scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scopes_setting)
     endpoints: Endpoints = PRODUCTION
-    timeout: float = 30.0
-    attempt_timeout: float | None = None
-    connect_timeout: float = 10.0
+    timeout: float = attrs.field(default=30.0, converter=as_float)
+    attempt_timeout: float | None = attrs.field(default=None, converter=optional_as_float)
+    connect_timeout: float = attrs.field(default=10.0, converter=as_float)
     pool_size: int = 256
     pool_size_per_host: int = 0
     retry: RetryPolicy = RetryPolicy()
-    refresh_skew: float = 60.0
+    refresh_skew: float = attrs.field(default=60.0, converter=as_float)
     quote_chunk_size: int = 100
     max_response_bytes: int = 64 * 2**20
     offload_parse_bytes: int = 32 * 2**10

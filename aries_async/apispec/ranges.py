@@ -11,6 +11,7 @@ client's runtime (:mod:`aries_async.resources._ranges`, ``_arguments``), the sim
   one of which excludes its value (:func:`is_strict`: ``gt``, ``lt``, ``After``, ``Before``,
   ``Above``, ``Below``, as finance-dev documents each); equal inclusive ends are a range of one
   day, one price...;
+* :data:`BODY_COUNTS` holds a body's counts to the bounds of the query parameter they repeat;
 * :data:`UNORDERED` names the pairs of range-like names whose values have no order to check;
 * :data:`COUNT_PARAMS`, :data:`LENGTH_PARAMS`, :data:`PAGE_PARAMS` and :data:`OFFSET_PARAMS`
   are the whole-number parameters that say how many items to answer, how many bars a period
@@ -28,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 __all__ = [
+    "BODY_COUNTS",
     "COUNT_MAXIMA",
     "COUNT_PARAMS",
     "FIRST_PAGES",
@@ -207,6 +209,13 @@ def count_minimum(schema: dict[str, object]) -> int:
 ZERO_MEANS_DEFAULT = frozenset({("getHistory", "limit"), ("search", "perPage")})
 """(operation id, wire name) of the counts for which the API documents ``0`` as "the default"
 (finance-dev: "0 or omitted means 10000", "... means 20"): at least 0."""
+
+
+BODY_COUNTS: dict[tuple[str, str], str] = {("PredMdHistoryRequest", "limit"): "getHistory"}
+"""(schema, wire name) of a count in a request body, and the operation whose query parameter
+of that name it is for each item (the history batch's ``queries[i].limit`` is the single
+history's ``limit``): the body's count takes what that parameter takes (:func:`count_bounds`),
+where its schema says only "integer"."""
 
 
 VALUE_BOUNDS: dict[tuple[str, str], tuple[int, int]] = {

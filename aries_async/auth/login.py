@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async.auth.pkce import same_state
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError, ValidationError
@@ -145,7 +145,7 @@ async def login(
     listen: bool = True,
     read_line: ReadLine | None = None,
     out: Callable[[str], None] = print,
-    timeout: float = 300.0,
+    timeout: Seconds = 300.0,
 ) -> Token:
     """Sign the user in and save the token in the client's store.
 

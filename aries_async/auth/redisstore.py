@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from aries_async._closing import AsyncClosing
-from aries_async._settings import key_prefix_setting, seconds_settings
+from aries_async._settings import Seconds, key_prefix_setting, seconds_settings
 from aries_async.auth.redis_kept import KeptToken, warn_put_back
 from aries_async.auth.redis_lock import Lease, RedisLock
 from aries_async.auth.redis_token_scripts import CLEAR, REFUSE, RESTORE, SAVE
@@ -136,11 +136,11 @@ class RedisTokenStore(AsyncClosing):
         client_id: str | None,
         grant: str = "user",
         prefix: str = "aries-async",
-        lease: float = 60.0,
-        poll_interval: float = 0.05,
+        lease: Seconds = 60.0,
+        poll_interval: Seconds = 0.05,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         token_url: str | None = None,
-        close_timeout: float = 2.0,
+        close_timeout: Seconds = 2.0,
     ) -> None:
         module = redis_module()
         if not client_id:  # ClientConfig.client_id, read from an unset ARIES_CLIENT_ID
@@ -148,7 +148,9 @@ class RedisTokenStore(AsyncClosing):
         if not grant or {"{", "}"} & set(client_id + grant):
             raise ConfigurationError("client_id and grant must be non-empty and without braces")
         key_prefix_setting(prefix)
-        seconds_settings(lease=lease, poll_interval=poll_interval, close_timeout=close_timeout)
+        kept = seconds_settings(
+            lease=lease, poll_interval=poll_interval, close_timeout=close_timeout
+        )
         self._error: type[Exception] = module.RedisError
         self._where = shown(redis)
         self._owned = isinstance(redis, str)
@@ -160,9 +162,7 @@ class RedisTokenStore(AsyncClosing):
         """The refresh lock's key."""
         self.client_id = client_id
         """The app whose grant this is (part of the keys)."""
-        self.lease = lease
-        self.poll_interval = poll_interval
-        self.close_timeout = close_timeout
+        self.lease, self.poll_interval, self.close_timeout = kept
         self.token_url = token_url
         """The token endpoint the tokens are for (None: not checked)."""
         self._label = token_url or ""
@@ -175,8 +175,8 @@ class RedisTokenStore(AsyncClosing):
         self._refresh_lock = RedisLock(
             self._redis,
             self.lock_key,
-            lease=lease,
-            poll_interval=poll_interval,
+            lease=self.lease,
+            poll_interval=self.poll_interval,
             sleep=sleep,
             run=self._run,
             error=self._error,

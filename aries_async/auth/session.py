@@ -33,7 +33,7 @@ from typing import Any, TypeGuard
 from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
 from aries_async._errors_store import StoreUnavailableError
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async.auth.app_token import NO_APP_TOKEN_YET
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
@@ -80,7 +80,7 @@ class AuthSession:
         oauth: OAuth,
         store: TokenStore,
         *,
-        refresh_skew: float = 60.0,
+        refresh_skew: Seconds = 60.0,
         wall_clock: Callable[[], float] = time.time,
         token: Token | None = None,
         loop_owner: LoopOwner | None = None,

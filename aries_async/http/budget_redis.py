@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
-from aries_async._settings import key_prefix_setting, seconds_settings
+from aries_async._settings import Seconds, key_prefix_setting, seconds_settings
 from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
 from aries_async.errors import AriesError
 from aries_async.http.budget import asking_store
@@ -171,11 +171,11 @@ class RedisRateBudget(AsyncClosing):
         prefix: str = "aries:rate:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] | None = None,
-        member_lease: float = 300.0,
-        close_timeout: float = 2.0,
+        member_lease: Seconds = 300.0,
+        close_timeout: Seconds = 2.0,
     ) -> None:
         key_prefix_setting(prefix)
-        seconds_settings(member_lease=member_lease, close_timeout=close_timeout)
+        floats = seconds_settings(member_lease=member_lease, close_timeout=close_timeout)
         self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
         self._where = shown(url)
@@ -184,8 +184,7 @@ class RedisRateBudget(AsyncClosing):
         self.prefix = prefix
         self._sleep = sleep
         self._wall_clock = wall_clock
-        self.member_lease = member_lease
-        self.close_timeout = close_timeout
+        self.member_lease, self.close_timeout = floats
         self._member = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
         self._joined: set[str] = set()
         self._told: dict[str, tuple[int, int]] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 from types import TracebackType
 
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async.errors import ValidationError
 
 __all__ = ["BLOCK_TIMEOUT", "TimeoutBlock", "call_timeout"]
@@ -40,7 +40,7 @@ class TimeoutBlock:
 
     __slots__ = ("_resets", "_seconds")
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: Seconds) -> None:
         self._seconds = seconds_setting(seconds, "timeout", error=ValidationError, decimals=True)
         self._resets: list[contextvars.Token[float | None]] = []
 

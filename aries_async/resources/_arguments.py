@@ -16,6 +16,7 @@ from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string, query_amount
 from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.apispec.ranges import (
+    BODY_COUNTS,
     COUNT_PARAMS,
     LENGTH_PARAMS,
     LIST_MAXIMA,
@@ -283,6 +284,10 @@ def body_value(
         return _scalar(method, name, value, kind)  # a calendar day, as a parameter takes one
     if kind.get("type") == "number":
         return float(_number(method, name, value))
+    counted = BODY_COUNTS.get((owner, wire))
+    bounds = count_bounds(counted, wire, kind) if counted else None
+    if bounds is not None:  # a count the query's parameter of that name bounds: -1 refused
+        return int(_count(method, name, value, kind, bounds, "how many to answer"))
     expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "boolean": bool}
     wanted = expected.get(str(kind.get("type")))
     if wanted is not None and (

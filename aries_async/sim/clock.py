@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async.errors import ValidationError
 
 __all__ = ["DEFAULT_START", "NEW_YORK", "Clock", "ManualClock", "SystemClock", "step_seconds"]
@@ -56,7 +56,7 @@ class ManualClock:
         """The current (manual) time."""
         return self._now
 
-    def advance(self, seconds: float) -> None:
+    def advance(self, seconds: Seconds) -> None:
         """Move time forward by ``seconds``, a finite number of at least 0.
 
         Raises:
@@ -82,4 +82,4 @@ def step_seconds(seconds: object) -> float:
     Raises:
         ValidationError: naming ``seconds``, for anything else.
     """
-    return seconds_setting(seconds, "seconds", zero=True, error=ValidationError)
+    return seconds_setting(seconds, "seconds", zero=True, error=ValidationError, decimals=True)

@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async._settings import count_field, seconds_field
+from aries_async._settings import as_float, count_field, seconds_field
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
@@ -142,9 +142,13 @@ class SimSettings:
     history_page_size: int | None = attrs.field(default=1000, validator=count_field(optional=True))
     auto_approve: bool = True
     market_open: bool | None = None
-    ws_auth_timeout: float = attrs.field(default=5.0, validator=seconds_field())
-    ws_session_ttl: float = attrs.field(default=3900.0, validator=seconds_field())
-    ws_refresh_warning: float = attrs.field(default=300.0, validator=seconds_field(zero=True))
+    ws_auth_timeout: float = attrs.field(default=5.0, converter=as_float, validator=seconds_field())
+    ws_session_ttl: float = attrs.field(
+        default=3900.0, converter=as_float, validator=seconds_field()
+    )
+    ws_refresh_warning: float = attrs.field(
+        default=300.0, converter=as_float, validator=seconds_field(zero=True)
+    )
     ws_send_acks: bool = True
 
 

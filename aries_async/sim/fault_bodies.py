@@ -56,3 +56,10 @@ class BodyFaults(VariantFaults):
     wrap_answer: dict[str, str] = attrs.field(factory=dict, on_setattr=routed)
     # A body written by the test, byte for byte (JSON numbers as long as it likes).
     answer_body: dict[str, bytes] = attrs.field(factory=dict, on_setattr=routed)
+
+    def clear(self) -> None:
+        """Remove every fault: each switch of the instance's class (that of
+        :class:`~aries_async.sim.faults.Faults`) set back to its default, checked as it is set."""
+        fresh = type(self)()
+        for field in attrs.fields(type(self)):
+            setattr(self, field.name, getattr(fresh, field.name))

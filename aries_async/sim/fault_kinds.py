@@ -15,7 +15,14 @@ from typing import Any
 
 import attrs
 
-from aries_async._settings import count_field, count_setting, seconds_field, seconds_setting
+from aries_async._settings import (
+    as_float,
+    count_field,
+    count_setting,
+    optional_as_float,
+    seconds_field,
+    seconds_setting,
+)
 from aries_async.errors import ValidationError
 from aries_async.sim.fault_routes import ROUTE_VALUES, routed
 
@@ -107,7 +114,9 @@ class RateLimitFault:
     """
 
     count: int | None = attrs.field(default=1, validator=count_field(minimum=0, optional=True))
-    retry_after: float = attrs.field(default=1.0, validator=seconds_field(zero=True))
+    retry_after: float = attrs.field(
+        default=1.0, converter=as_float, validator=seconds_field(zero=True)
+    )
 
 
 @attrs.define(kw_only=True)
@@ -123,7 +132,7 @@ class AppRateLimit:
         refused: how many requests were answered 429 so far.
     """
 
-    per_second: float = attrs.field(validator=seconds_field())
+    per_second: float = attrs.field(converter=as_float, validator=seconds_field())
     burst: int | None = attrs.field(default=None, validator=count_field(optional=True))
     refused: int = 0
     _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
@@ -159,7 +168,7 @@ class ServerErrorFault:
     status: int = attrs.field(default=503, validator=_status)
     empty_body: bool = False
     retry_after: float | None = attrs.field(
-        default=None, validator=seconds_field(zero=True, optional=True)
+        default=None, converter=optional_as_float, validator=seconds_field(zero=True, optional=True)
     )
 
 

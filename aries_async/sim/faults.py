@@ -268,7 +268,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._settings import count_field, seconds_field
+from aries_async._settings import as_float, count_field, seconds_field
 from aries_async.sim.fault_bodies import BodyFaults
 from aries_async.sim.fault_kinds import (
     BYTES_BY_ROUTE,
@@ -328,7 +328,9 @@ class Faults(BodyFaults):
     error_responses: dict[str, ErrorFault] = records_by_route(ErrorFault)  # noqa: RUF009
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
-    latency: float = attrs.field(default=0.0, validator=seconds_field(zero=True))
+    latency: float = attrs.field(
+        default=0.0, converter=as_float, validator=seconds_field(zero=True)
+    )
     route_latency: dict[str, float] = attrs.field(
         factory=dict, on_setattr=routed, metadata=SECONDS_BY_ROUTE
     )
@@ -367,7 +369,9 @@ class Faults(BodyFaults):
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = attrs.field(default=0, validator=count_field(minimum=0))
-    late_token_answers: float = attrs.field(default=0.0, validator=seconds_field(zero=True))
+    late_token_answers: float = attrs.field(
+        default=0.0, converter=as_float, validator=seconds_field(zero=True)
+    )
     token_response_omit: frozenset[str] = frozenset()
     token_response_edit: Callable[[dict[str, Any]], None] | None = None
     token_response_body: bytes | None = None
@@ -392,9 +396,3 @@ class Faults(BodyFaults):
 
     def __attrs_post_init__(self) -> None:
         route_fields(self)  # the routes the constructor was given are checked too
-
-    def clear(self) -> None:
-        """Remove every fault (switches go back to their defaults)."""
-        fresh = Faults()
-        for field in attrs.fields(Faults):
-            setattr(self, field.name, getattr(fresh, field.name))

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async._settings import count_field, seconds_field
+from aries_async._settings import count_field, optional_as_float, seconds_field
 
 __all__ = ["Firehose"]
 
@@ -62,7 +62,9 @@ class Firehose:
     symbols: int = attrs.field(default=100, validator=count_field())
     lines_per_frame: int = attrs.field(default=20, validator=count_field())
     count: int | None = attrs.field(default=None, validator=count_field(optional=True))
-    duration: float | None = attrs.field(default=None, validator=seconds_field(optional=True))
+    duration: float | None = attrs.field(
+        default=None, converter=optional_as_float, validator=seconds_field(optional=True)
+    )
     variants: int = attrs.field(default=4, validator=count_field())
     prefix: str = "FH"
 

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
+from typing import NamedTuple
 
 from aries_async._settings import optional_count, seconds_setting
 from aries_async.errors import ValidationError
 
-__all__ = ["check_options"]
+__all__ = ["Checked", "check_options"]
+
+
+class Checked(NamedTuple):
+    """The options as the simulator keeps them: seconds (and the rate) as floats, a
+    ``Decimal`` given converted once, here, so that no timer meets one later."""
+
+    starting_cash: Decimal
+    token_ttl: float
+    tick_interval: float | None
+    step_seconds: float
+    rate_limit: float | None
 
 
 def _refuse(name: str, takes: str, value: object) -> ValidationError:
@@ -35,8 +47,9 @@ def check_options(
     quote_symbol_in: object,
     quote_unknown: object,
     quote_unknown_choices: Collection[str],
-) -> Decimal:
-    """Check the options; return ``starting_cash`` as a Decimal (a whole number is taken).
+) -> Checked:
+    """Check the options; return ``starting_cash`` as a Decimal (a whole number is taken),
+    the seconds and the rate as floats (a finite ``Decimal`` is taken for them).
 
     Raises:
         ValidationError: naming the first option refused and what it takes.
@@ -45,13 +58,17 @@ def check_options(
         raise _refuse("seed", "an int", seed)
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise _refuse("port", "a port from 0 to 65535 (0: a free one)", port)
-    for name, value in (("token_ttl", token_ttl), ("step_seconds", step_seconds)):
-        seconds_setting(value, name, error=ValidationError)
+    ttl = seconds_setting(token_ttl, "token_ttl", error=ValidationError, decimals=True)
+    step = seconds_setting(step_seconds, "step_seconds", error=ValidationError, decimals=True)
+    tick = None
     if tick_interval is not None:
-        seconds_setting(tick_interval, "tick_interval", error=ValidationError)
+        tick = seconds_setting(tick_interval, "tick_interval", error=ValidationError, decimals=True)
+    rate = None
     if rate_limit is not None:
         unit = "requests a second"
-        seconds_setting(rate_limit, "rate_limit", unit=unit, error=ValidationError)
+        rate = seconds_setting(
+            rate_limit, "rate_limit", unit=unit, error=ValidationError, decimals=True
+        )
     optional_count(history_page_size, "history_page_size", error=ValidationError)
     if quote_symbol_in not in ("n", "s"):
         raise _refuse("quote_symbol_in", "'n' or 's'", quote_symbol_in)
@@ -62,4 +79,4 @@ def check_options(
         cash = Decimal(cash)
     if not isinstance(cash, Decimal) or not cash.is_finite() or cash < 0:
         raise _refuse("starting_cash", "a Decimal amount of at least 0", starting_cash)
-    return cash
+    return Checked(cash, ttl, tick, step, rate)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 from aiohttp import web
 
 from aries_async._closing import AsyncClosing, cancel_and_wait
+from aries_async._settings import Seconds
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
@@ -99,7 +100,7 @@ class Simulator(SimTime, AsyncClosing):
     def __init__(
         self,
         seed: int = 0,
-        token_ttl: float = 3600.0,
+        token_ttl: Seconds = 3600.0,
         faults: Faults | None = None,
         auto_approve: bool = True,
         rotate_refresh_tokens: bool = True,
@@ -108,8 +109,8 @@ class Simulator(SimTime, AsyncClosing):
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
-        tick_interval: float | None = 0.05,
-        step_seconds: float = 0.5,
+        tick_interval: Seconds | None = 0.05,
+        step_seconds: Seconds = 0.5,
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str | None = None,
         redirect_uris: Iterable[str] = (DEFAULT_REDIRECT_URI,),
@@ -120,9 +121,9 @@ class Simulator(SimTime, AsyncClosing):
         firehose: Firehose | None = None,
         quote_unknown: str = "item",
         history_page_size: int | None = 1000,
-        rate_limit: float | None = None,
+        rate_limit: Seconds | None = None,
     ) -> None:
-        starting_cash = check_options(
+        starting_cash, token_ttl, tick_interval, step_seconds, rate_limit = check_options(
             seed=seed,
             port=port,
             token_ttl=token_ttl,

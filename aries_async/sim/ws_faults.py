@@ -255,7 +255,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._settings import count_field, seconds_field
+from aries_async._settings import count_field, optional_as_float, seconds_field
 
 __all__ = ["AUTH_ID_PLACES", "ERROR_ID_PLACES", "WebsocketFaults"]
 
@@ -296,7 +296,7 @@ class WebsocketFaults:
     ws_auth_error_id: str = "payload"
     ws_error_id: str = "payload"
     ws_auth_deadline: float | None = attrs.field(
-        default=None, validator=seconds_field(optional=True)
+        default=None, converter=optional_as_float, validator=seconds_field(optional=True)
     )
     ws_market_repeat_every: int | None = attrs.field(default=None, validator=_COUNT)
     ws_market_stale_every: int | None = attrs.field(default=None, validator=_COUNT)
@@ -307,7 +307,7 @@ class WebsocketFaults:
     ws_already_subscribed: bool = False
     ws_counting_subscriptions: bool = False
     ws_subscribe_delay: float | None = attrs.field(
-        default=None, validator=seconds_field(zero=True, optional=True)
+        default=None, converter=optional_as_float, validator=seconds_field(zero=True, optional=True)
     )
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False

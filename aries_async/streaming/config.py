@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from aries_async._settings import (
+    as_float,
     count_setting,
     fraction_setting,
     optional_count,
@@ -138,21 +139,21 @@ class StreamConfig:
             within ``overtaken_wait`` (an unsubscribe of 40 chart symbols overtakes 80).
     """
 
-    open_timeout: float = 10.0
-    auth_timeout: float = 5.0
-    close_timeout: float = 2.0
-    ping_interval: float = 15.0
-    pong_timeout: float = 10.0
-    stale_after: float = 30.0
+    open_timeout: float = attrs.field(default=10.0, converter=as_float)
+    auth_timeout: float = attrs.field(default=5.0, converter=as_float)
+    close_timeout: float = attrs.field(default=2.0, converter=as_float)
+    ping_interval: float = attrs.field(default=15.0, converter=as_float)
+    pong_timeout: float = attrs.field(default=10.0, converter=as_float)
+    stale_after: float = attrs.field(default=30.0, converter=as_float)
     reconnect: bool = True
     max_attempts: int | None = None
     max_refusals: int | None = 3
-    backoff_initial: float = 0.5
-    backoff_max: float = 30.0
-    backoff_multiplier: float = 2.0
-    backoff_jitter: float = 0.2
-    backoff_reset_after: float = 30.0
-    healthy_after: float = 5.0
+    backoff_initial: float = attrs.field(default=0.5, converter=as_float)
+    backoff_max: float = attrs.field(default=30.0, converter=as_float)
+    backoff_multiplier: float = attrs.field(default=2.0, converter=as_float)
+    backoff_jitter: float = attrs.field(default=0.2, converter=as_float)
+    backoff_reset_after: float = attrs.field(default=30.0, converter=as_float)
+    healthy_after: float = attrs.field(default=5.0, converter=as_float)
     market_buffer: int = 10_000
     account_buffer: int = 100_000
     status_buffer: int = 1_000
@@ -160,8 +161,8 @@ class StreamConfig:
     unknown_orders_kept: int | None = 1_000
     max_message_size: int = 16 * 1024 * 1024
     subscribe_batch: int = 500
-    request_timeout: float = 10.0
-    overtaken_wait: float = 60.0
+    request_timeout: float = attrs.field(default=10.0, converter=as_float)
+    overtaken_wait: float = attrs.field(default=60.0, converter=as_float)
     overtaken_limit: int = 4096
 
     def __attrs_post_init__(self) -> None:

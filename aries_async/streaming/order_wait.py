@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async.errors import OrderStateUnknownError, StreamClosedError, ValidationError
 from aries_async.models.events import AccountSnapshot
 from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
@@ -38,7 +38,7 @@ class OrderWaiting:
         order: OrderAck | ReplaceAck | str,
         status: OrderStatus | str | Iterable[OrderStatus | str] = OrderStatus.FILLED,
         *,
-        timeout: float | None = None,
+        timeout: Seconds | None = None,
     ) -> Order:
         """Wait until ``order`` (of any of the stream's accounts) reaches ``status`` (or any
         terminal status).

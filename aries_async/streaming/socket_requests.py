@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from aries_async._redaction import prints_secret
-from aries_async._settings import seconds_setting
+from aries_async._settings import Seconds, seconds_setting
 from aries_async._validate import require_day, require_text
 from aries_async.errors import (
     ResponseFormatError,
@@ -246,7 +246,7 @@ class SocketRequests:
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
-        timeout: float | None = None,
+        timeout: Seconds | None = None,
     ) -> Any:
         """Send a REST-like request over the socket and return its answer's data (decoded
         JSON; see the module docstring for where it is taken from).
@@ -298,7 +298,7 @@ class SocketRequests:
         finally:
             self._requests.discard(request_id)
 
-    async def expiry_dates(self, symbol: str, *, timeout: float | None = None) -> list[date]:
+    async def expiry_dates(self, symbol: str, *, timeout: Seconds | None = None) -> list[date]:
         """The option expiry dates of an underlying (``GET /options/{symbol}/expiry-dates``).
 
         Raises:
@@ -313,7 +313,7 @@ class SocketRequests:
         return self._structured(data, OptionExpirations, "expiry dates").expiry_dates
 
     async def contract_symbols(
-        self, symbol: str, expiration: date, *, timeout: float | None = None
+        self, symbol: str, expiration: date, *, timeout: Seconds | None = None
     ) -> OptionChain:
         """The option contracts of one expiry
         (``GET /options/{symbol}/contracts/{YYYY-MM-DD}``): calls and puts, named by their
@@ -329,7 +329,9 @@ class SocketRequests:
         data = await self.request("GET", path, timeout=timeout)
         return self._structured(data, OptionChain, "contract symbols")
 
-    async def equity_snapshot(self, symbol: str, *, timeout: float | None = None) -> EquitySnapshot:
+    async def equity_snapshot(
+        self, symbol: str, *, timeout: Seconds | None = None
+    ) -> EquitySnapshot:
         """The current quote and last trade of a symbol (the path is UNKNOWN in the spec: we
         send ``GET /equities/{symbol}/snapshot``).
 

@@ -147,7 +147,7 @@ BAD_ITEMS: list[tuple[Call, str, str]] = [
     (
         lambda c: c.predictions.history.history_batch(queries=[{"symbol": CONTRACT, "limit": "5"}]),
         "queries[0].limit",
-        "must be integer",
+        "must be a whole number",
     ),
     (
         lambda c: c.predictions.history.history_batch(queries=[{7: CONTRACT}]),  # type: ignore[dict-item]

@@ -83,10 +83,10 @@ def test_a_decimal_rate_no_float_would_pass_is_refused(bad: str) -> None:
 def test_a_call_or_a_block_takes_a_decimal_timeout() -> None:
     assert call_timeout(Decimal("2.5")) == 2.5
     assert type(call_timeout(Decimal("2.5"))) is float
-    with TimeoutBlock(Decimal("1.25")):  # type: ignore[arg-type]
+    with TimeoutBlock(Decimal("1.25")):
         assert call_timeout(None) == 1.25
     with pytest.raises(ValidationError, match=r"^timeout must be a finite number"):
-        TimeoutBlock(Decimal("Infinity"))  # type: ignore[arg-type]
+        TimeoutBlock(Decimal("Infinity"))
 
 
 def test_an_auth_session_takes_a_decimal_refresh_skew() -> None:
