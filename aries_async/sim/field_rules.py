@@ -308,7 +308,7 @@ _NOT_A_LINE = r"(?i:perShare|eps|ratio|margin|growth|percent|return)|(?<=[a-z])T
 ``returnOnAssets``, ``surprisePercent``), which gets a rule of its own."""
 
 
-_NOT_LINES = frozenset({"marketCap"})
+_NOT_LINES = frozenset({"marketCap", "marketCapitalization"})
 """Names a statement line's words match that are no share of revenue: a market cap is the
 company's shares at its price (:func:`~aries_async.sim.field_amounts.market_cap`)."""
 

@@ -24,6 +24,7 @@ from typing import Any
 from aries_async.sim.answer import Answer, Item
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.schema_walk import OMIT, Rule
+from aries_async.sim.symbols import shares_outstanding
 
 __all__ = [
     "PEOPLE",
@@ -280,8 +281,9 @@ def eps(it: Item) -> float:
 
 
 def shares(it: Item) -> int:
-    """Shares outstanding consistent with the net income and the earnings per share."""
-    return round(_scale(it) * 0.2 / eps(it))
+    """The company's shares outstanding: its one count (the equity details'), in every answer;
+    a statement's earnings per share follow from them (:mod:`~aries_async.sim.agreement`)."""
+    return shares_outstanding(it.symbol)
 
 
 # -- names and labels ---------------------------------------------------------------------------
