@@ -16,6 +16,8 @@ figures are tied:
   percentages and the ratio are theirs;
 * short interest: the days to cover are the short interest over the average daily volume.
 * a prediction contract is tradable or not: ``tradable`` is the opposite of ``nonTradable``;
+* a statement's earnings per share are its net income over the company's shares outstanding
+  (the one count every answer shows, :func:`~aries_async.sim.symbols.shares_outstanding`).
 
 A value it sets is drawn from the record's own figures, so the same answer stays the same.
 """
@@ -31,6 +33,14 @@ __all__ = ["agree"]
 _VENUE = re.compile(r"^([a-z]\w*)ShortVolume$")
 _HIGH = re.compile(r"^(\w+?)(High)$")
 _MIDDLES = ("Avg", "Mean", "Average", "Median")
+_SHARES = re.compile(r"(?i)sharesOutstanding$")
+_PER_SHARE = re.compile(r"(?i)(EarningsPerShare|EPS)$")
+# the income that is the common shareholders', first; a statement names one of these
+_NET_INCOMES = (
+    "netIncomeLossAttributableCommonShareholders",
+    "netIncome",
+    "consolidatedNetIncomeLoss",
+)
 
 
 def agree(body: Any) -> Any:
@@ -41,6 +51,7 @@ def agree(body: Any) -> Any:
         _breadth(body)
         _short_interest(body)
         _tradable(body)
+        _per_share(body)
         for key, value in body.items():
             if key == "holdings" and isinstance(value, list):
                 _weights(value)
@@ -158,3 +169,12 @@ def _tradable(record: dict[str, Any]) -> None:
     tradable, non_tradable = record.get("tradable"), record.get("nonTradable")
     if isinstance(tradable, bool) and isinstance(non_tradable, bool):
         record["tradable"] = not non_tradable
+
+
+def _per_share(record: dict[str, Any]) -> None:
+    shares = next((v for k, v in record.items() if _SHARES.search(k) and _number(v)), None)
+    income = next((record[k] for k in _NET_INCOMES if _number(record.get(k))), None)
+    if shares is None or income is None or shares <= 0:
+        return
+    for key in [k for k in record if _PER_SHARE.search(k) and _number(record[k])]:
+        record[key] = round(income / shares, 2)

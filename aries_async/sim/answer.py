@@ -118,6 +118,7 @@ class Answer:
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         if self.ranked:  # a top list ranks each ticker (contract) of its market once
             self.total = len(self.chain) or len(self.symbols)
+        self.searched = tuple(self.symbols)  # what a search looks in (``contractsFound``)
         if op["id"] == "search":  # the venue's search: what matches the query, each thing once
             hits = search_hits(params, self.symbols)
             self.symbols = hits or self.symbols  # (the root item still needs a symbol)
@@ -143,6 +144,8 @@ class Answer:
                 return [self.item(i) for i in range(len(self.symbols))]
             if self.asked and name == "holdings":  # a fund's positions: not the fund itself
                 return [self._held(self.item(i)) for i in self.indexes]
+            if self.prediction and name == "events":  # each event once: its id is its ticker
+                return [self.item(i) for i in self.indexes[: len(self.symbols)]]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         symbols = [self._nested_symbol(item.symbol, name, j) for j in range(count)]
@@ -181,6 +184,8 @@ class Answer:
     def choose(self, item: Item, branches: Sequence[frozenset[str]]) -> int:
         """The branch whose constants match a request parameter (else the first)."""
         asked = set(self.params.values())
+        if self.op["id"] == "search":  # contracts unless ``type`` asks for another level
+            asked.add(self.params.get("type") or "contracts")
         return next((i for i, marks in enumerate(branches) if marks & asked), 0)
 
     def fallback(self, item: Item, kind: str, name: str) -> Any:

@@ -151,7 +151,7 @@ KIND_ROWS: tuple[_Row, ...] = (
     (r"^costBasis$", r"^activities$", _NUM, _r(trade_cost)),
     (r"^amountFrom$|^amountTo$", "", _NUM, lambda name, kind: amount_bracket(name == "amountTo")),
     (r"^share$", "", ("integer", "number"), _r(held_shares)),
-    (r"^marketCap$", "", _NUM, _r(market_cap)),
+    (r"^(marketCap|marketCapitalization)$", "", _NUM, _r(market_cap)),
     (r"^value$", r"^(holdings|data)$", _NUM, _r(holding_value)),
     (r"^value$", r"^(bs|ic|cf|breakdown)$", _NUM, lambda name, kind: statement_line("revenue")),
     # a metric series' value is the metric's (``v`` elsewhere: a bar's volume)

@@ -76,6 +76,7 @@ from aries_async.sim.prediction_events import (
     strike_unit,
     time_specifier,
 )
+from aries_async.sim.prediction_search import contracts_found
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for", "text_time"]
@@ -129,6 +130,9 @@ RULES: tuple[_Row, ...] = (
      r"|nextTime)$", "", (), _r(const(OMIT))),
     (r"^(nextUrl|nextPage|nextCursor|next_page|nextTo)$", "", (),
      lambda name, kind: lambda a, it: a.extra.get(name, OMIT)),
+    # a search hit of an event (a base event): the contracts the search found of it
+    (r"^contractsFound$", "", (),
+     _r(lambda a, it: contracts_found(a.params, a.searched, it.symbol))),
     (r"^(found|queryCount|totalSymbols|totalResults|total_count)$", "", (),
      _r(lambda a, it: a.total)),
     (r"^(resultsCount|count)$", "", ("integer",),
@@ -308,7 +312,7 @@ _NOT_A_LINE = r"(?i:perShare|eps|ratio|margin|growth|percent|return)|(?<=[a-z])T
 ``returnOnAssets``, ``surprisePercent``), which gets a rule of its own."""
 
 
-_NOT_LINES = frozenset({"marketCap"})
+_NOT_LINES = frozenset({"marketCap", "marketCapitalization"})
 """Names a statement line's words match that are no share of revenue: a market cap is the
 company's shares at its price (:func:`~aries_async.sim.field_amounts.market_cap`)."""
 

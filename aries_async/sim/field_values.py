@@ -23,7 +23,9 @@ from typing import Any
 
 from aries_async.sim.answer import Answer, Item
 from aries_async.sim.clock import NEW_YORK
+from aries_async.sim.prediction_events import event_ticker
 from aries_async.sim.schema_walk import OMIT, Rule
+from aries_async.sim.symbols import shares_outstanding
 
 __all__ = [
     "PEOPLE",
@@ -104,9 +106,9 @@ def stable_id(name: str) -> Rule:
 
 def event_id(a: Answer, it: Item) -> str:
     """The ``eventId`` of a prediction event, or of the event whose contracts list the item:
-    the id the event itself carries."""
+    the id the event itself carries, its ticker (the same in every answer and call)."""
     symbol, index = it.event or (it.symbol, it.index)
-    return _text_id(a, "eventId", symbol, index)
+    return event_ticker(symbol) or _text_id(a, "eventId", symbol, index)
 
 
 def stable_int_id(name: str) -> Rule:
@@ -280,8 +282,9 @@ def eps(it: Item) -> float:
 
 
 def shares(it: Item) -> int:
-    """Shares outstanding consistent with the net income and the earnings per share."""
-    return round(_scale(it) * 0.2 / eps(it))
+    """The company's shares outstanding: its one count (the equity details'), in every answer;
+    a statement's earnings per share follow from them (:mod:`~aries_async.sim.agreement`)."""
+    return shares_outstanding(it.symbol)
 
 
 # -- names and labels ---------------------------------------------------------------------------

@@ -102,6 +102,16 @@ _SOURCE_URLS = {
     _BEA: "https://www.bea.gov",
     "Federal Reserve": "https://www.federalreserve.gov",
 }
+# Each release's indicator code, its ``symbol`` and ``ticker`` (finance-dev: "Economic indicator
+# symbol"): a release is about the economy, not a company, so it names no stock
+_INDICATORS = {
+    "Unemployment Rate": "USURTOT",
+    "Inflation Rate YoY": "CPIYOY",
+    "Core Inflation Rate YoY": "USCCPIYOY",
+    "Core PCE Price Index YoY": "USPCECYOY",
+    "GDP Growth Rate QoQ Adv": "GDPCQOQ",
+    "Fed Interest Rate Decision": "FDTR",
+}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -197,6 +207,7 @@ WORD_ROWS: tuple[_Row, ...] = (
     (r"^sourceUrl$", r"^events$", _TEXT,
      _r(lambda a, it: _SOURCE_URLS[_RELEASES[_event(a, it)][1]])),
     (r"^unit$", r"^events$", _TEXT, _r(const("%"))),
+    (r"^(symbol|ticker)$", r"^events$", _TEXT, _r(lambda a, it: _INDICATORS[_event(a, it)])),
     (r"^liveAudio$", "", _TEXT, _r(lambda a, it: _call_link(it, "live"))),
     (r"^(recording|audio)$", "", _TEXT, _r(lambda a, it: _call_link(it, "recording.mp3"))),
     # ETFs and indices

@@ -32,6 +32,7 @@ __all__ = [
     "category_levels",
     "category_tree",
     "evaluation_type",
+    "event_ticker",
     "series_contracts",
     "strike_text",
     "strike_unit",
@@ -160,6 +161,15 @@ def base_event_id(ticker: str) -> str | None:
     if series not in CATEGORY_LEVELS or found is None:
         return None
     return f"be-{series[2:].lower()}-20{found.group(1)}"
+
+
+def event_ticker(ticker: str) -> str | None:
+    """The ticker of the event of the contract ``ticker`` of a known series, its series and
+    date (``KXFED-26MAR-T4.00``: ``KXFED-26MAR``), as ``/v1/predictions/events/{eventId}``
+    takes it; None for a ticker of no known series or date."""
+    if base_event_id(ticker) is None:
+        return None
+    return "-".join(ticker.upper().split("-")[:2])
 
 
 def _series_and_date(named: str) -> tuple[str, str | None]:

@@ -24,7 +24,7 @@ from aries_async.sim.prediction_texts import (
     series_of,
 )
 
-__all__ = ["search_hits"]
+__all__ = ["contracts_found", "search_hits"]
 
 
 def _things(kind: str, contracts: Sequence[str]) -> list[str]:
@@ -54,7 +54,10 @@ def _words_of(kind: str, ticker: str) -> str:
     elif kind == "events":
         names = [event, base_event_id(ticker) or "", event_title(ticker)]
     else:
+        # a contract also matches its event's and base event's words: the venue finds an
+        # event (a base event) by its contracts, so each hit of one has a contract found
         names = [ticker, event, base_event_id(ticker) or "", contract_title(ticker)]
+        names += [event_title(ticker), base_event_name(ticker)]
     return " ".join([*names, spec]).lower()
 
 
@@ -65,3 +68,16 @@ def search_hits(params: dict[str, str], contracts: Sequence[str]) -> list[str]:
     words = (params.get("q") or "").lower().split()
     things = _things(kind, contracts)
     return [t for t in things if all(w in _words_of(kind, t) for w in words)]
+
+
+def contracts_found(params: dict[str, str], contracts: Sequence[str], ticker: str) -> int:
+    """How many contracts a search with ``params`` found under the event (base event) hit
+    ``ticker`` stands for: those the same query lists with ``type=contracts`` of that event
+    (base event), as a hit's ``contractsFound`` counts them."""
+    base = params.get("type") == "base-events"
+
+    def key(contract: str) -> str | None:
+        return base_event_id(contract) if base else contract.rsplit("-", 1)[0]
+
+    found = search_hits({**params, "type": "contracts"}, contracts)
+    return sum(1 for contract in found if key(contract) == key(ticker))
