@@ -40,11 +40,9 @@ __all__ = [
     "optional_count",
     "scope_names",
     "scopes_setting",
-    "seconds_attribute",
     "seconds_field",
     "seconds_setting",
     "seconds_settings",
-    "settle",
     "text_setting",
 ]
 
@@ -102,14 +100,6 @@ def optional_as_float(value: Seconds | None) -> float | None:
     return None if value is None else as_float(value)
 
 
-def settle(instance: object, name: str, number: float | None) -> None:
-    """Keep ``number``, the float a check took, as ``name`` of the frozen ``instance`` when
-    the value given was a ``Decimal``: converted once, as the setting is built, so that no
-    timer or sum of floats meets a Decimal later. An int or a float given is kept as is."""
-    if isinstance(getattr(instance, name), Decimal):
-        object.__setattr__(instance, name, number)
-
-
 def seconds_setting(
     value: object,
     name: str,
@@ -128,8 +118,8 @@ def seconds_setting(
     computed deadline gone wrong, and no timer can be set at it.
 
     ``decimals``: a finite ``Decimal`` is taken too (as the float it is worth), where the
-    caller keeps the float returned (or stores it by :func:`settle`): a setting kept as given
-    would hold a Decimal, which timers and float arithmetic refuse.
+    caller keeps the float returned (an attrs field converts it first: :func:`as_float`): a
+    setting kept as given would hold a Decimal, which timers and float arithmetic refuse.
 
     Raises:
         ConfigurationError: (or ``error``) naming ``name`` and what it takes, for anything
@@ -145,18 +135,6 @@ def seconds_setting(
     if number is None or not fits:
         raise _refusal(error, name, takes, value)
     return number
-
-
-def seconds_attribute(instance: object, name: str, label: str = "", **checks: Any) -> None:
-    """Check ``name`` of the frozen attrs ``instance`` by :func:`seconds_setting` (``checks``
-    its keywords; a finite ``Decimal`` taken), naming it ``label`` (default ``name``), and
-    keep the float a Decimal given is worth (:func:`settle`).
-
-    Raises:
-        ConfigurationError: naming ``label``, for a value the check refuses.
-    """
-    value = getattr(instance, name)
-    settle(instance, name, seconds_setting(value, label or name, decimals=True, **checks))
 
 
 def attempt_timeout_setting(value: object, timeout: float) -> float | None:

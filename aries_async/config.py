@@ -20,8 +20,7 @@ from aries_async._settings import (
     optional_as_float,
     scope_names,
     scopes_setting,
-    seconds_attribute,
-    settle,
+    seconds_setting,
     text_setting,
 )
 from aries_async._url_secrets import masked
@@ -199,9 +198,9 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         count_setting(self.max_attempts, "RetryPolicy.max_attempts")
         for name in ("initial_backoff", "max_backoff", "retry_after_cap"):
-            seconds_attribute(self, name, f"RetryPolicy.{name}", zero=True)
-        seconds_attribute(self, "multiplier", "RetryPolicy.multiplier", minimum=1)
-        settle(self, "jitter", fraction_setting(self.jitter, "RetryPolicy.jitter"))
+            seconds_setting(getattr(self, name), f"RetryPolicy.{name}", zero=True)
+        seconds_setting(self.multiplier, "RetryPolicy.multiplier", minimum=1)
+        fraction_setting(self.jitter, "RetryPolicy.jitter")
         statuses = self.retry_statuses
         if not isinstance(statuses, (set, frozenset)) or not all(
             type(status) is int and 100 <= status <= 599 for status in statuses
@@ -305,9 +304,9 @@ class ClientConfig:
     def __attrs_post_init__(self) -> None:
         # An infinite timeout cannot be scheduled (aiohttp rounds its deadline to an int).
         for name in ("timeout", "connect_timeout"):
-            seconds_attribute(self, name)
-        settle(self, "attempt_timeout", attempt_timeout_setting(self.attempt_timeout, self.timeout))
-        seconds_attribute(self, "refresh_skew", zero=True)
+            seconds_setting(getattr(self, name), name)
+        attempt_timeout_setting(self.attempt_timeout, self.timeout)
+        seconds_setting(self.refresh_skew, "refresh_skew", zero=True)
         for name in ("pool_size", "quote_chunk_size", "max_response_bytes"):
             count_setting(getattr(self, name), name)
         for name in ("pool_size_per_host", "offload_parse_bytes"):

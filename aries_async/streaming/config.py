@@ -9,8 +9,7 @@ from aries_async._settings import (
     count_setting,
     fraction_setting,
     optional_count,
-    seconds_attribute,
-    settle,
+    seconds_setting,
 )
 from aries_async.config import RetryPolicy
 from aries_async.errors import ConfigurationError
@@ -168,14 +167,13 @@ class StreamConfig:
     def __attrs_post_init__(self) -> None:
         # Each check says what is taken, not what is refused: NaN compares false with
         # everything, and a watchdog or a timeout of NaN seconds fires at once or never.
-        # A Decimal given is kept as the float it is worth: timers refuse a Decimal.
+        # A finite Decimal given is the float it is worth already (the fields' converter).
         for name in _SECONDS:
-            seconds_attribute(self, name, f"StreamConfig.{name}")
+            seconds_setting(getattr(self, name), f"StreamConfig.{name}")
         for name in ("healthy_after", "backoff_initial"):
-            seconds_attribute(self, name, f"StreamConfig.{name}", zero=True)
-        seconds_attribute(self, "backoff_multiplier", "StreamConfig.backoff_multiplier", minimum=1)
-        jitter = fraction_setting(self.backoff_jitter, "StreamConfig.backoff_jitter")
-        settle(self, "backoff_jitter", jitter)
+            seconds_setting(getattr(self, name), f"StreamConfig.{name}", zero=True)
+        seconds_setting(self.backoff_multiplier, "StreamConfig.backoff_multiplier", minimum=1)
+        fraction_setting(self.backoff_jitter, "StreamConfig.backoff_jitter")
         for name in _COUNTS:
             count_setting(getattr(self, name), f"StreamConfig.{name}")
         for name in ("max_attempts", "max_refusals"):
