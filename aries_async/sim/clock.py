@@ -49,8 +49,14 @@ class ManualClock:
         102.5
     """
 
-    def __init__(self, start: float = DEFAULT_START) -> None:
-        self._now = float(start)
+    def __init__(self, start: Seconds = DEFAULT_START) -> None:
+        """``start``: the clock's first time, Unix seconds (a finite number of at least 0).
+
+        Raises:
+            ValidationError: (a ``ValueError``) ``start`` is NaN, an infinity, negative, a
+                bool or no number.
+        """
+        self._now = seconds_setting(start, "start", zero=True, error=ValidationError, decimals=True)
 
     def now(self) -> float:
         """The current (manual) time."""
@@ -65,13 +71,15 @@ class ManualClock:
         """
         self._now += step_seconds(seconds)
 
-    def set(self, when: float) -> None:
-        """Jump to ``when`` (not before the current time).
+    def set(self, when: Seconds) -> None:
+        """Jump to ``when``, Unix seconds (not before the current time).
 
         Raises:
-            ValueError: ``when`` is in the past.
+            ValidationError: (a ``ValueError``) ``when`` is in the past, NaN, an infinity, a
+                bool or no number; the clock is left as it was.
         """
-        self.advance(when - self._now)
+        target = seconds_setting(when, "when", zero=True, error=ValidationError, decimals=True)
+        self.advance(target - self._now)
 
 
 def step_seconds(seconds: object) -> float:

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from aries_async._settings import Seconds, seconds_setting
+from aries_async.errors import ValidationError
 from aries_async.sim.server import Simulator
 
 __all__ = ["ThreadedSimulator"]
@@ -61,7 +63,7 @@ class ThreadedSimulator:
             raise AttributeError(name)
         return getattr(self.simulator, name)
 
-    def start(self, timeout: float = 10.0) -> None:
+    def start(self, timeout: Seconds = 10.0) -> None:
         """Start the thread and wait until the server listens.
 
         Each start serves a new :class:`Simulator` built from the same arguments, on a new
@@ -70,10 +72,13 @@ class ThreadedSimulator:
         instance stopped, so it can be started again.
 
         Raises:
+            ValidationError: ``timeout`` is no finite number of seconds above 0 (nothing is
+                started).
             RuntimeError: already started.
             OSError: the server could not bind.
             TimeoutError: the server did not listen within ``timeout`` seconds.
         """
+        timeout = _seconds(timeout)
         if self._thread is not None:
             raise RuntimeError("already started")
         # A future per start: the one of a start before is done, and setting it again would
@@ -108,8 +113,10 @@ class ThreadedSimulator:
         finally:
             await sim.stop()
 
-    def call(self, function: Callable[[], T], timeout: float = 10.0) -> T:
-        """Run ``function()`` on the simulator's loop and return its result."""
+    def call(self, function: Callable[[], T], timeout: Seconds = 10.0) -> T:
+        """Run ``function()`` on the simulator's loop and return its result, waiting at most
+        ``timeout`` seconds (a finite number above 0, else ``ValidationError``)."""
+        timeout = _seconds(timeout)
         loop = self._loop
         if loop is None:
             raise RuntimeError("the simulator is not running")
@@ -119,8 +126,10 @@ class ThreadedSimulator:
 
         return asyncio.run_coroutine_threadsafe(invoke(), loop).result(timeout)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and join the thread (idempotent); :meth:`start` may follow."""
+    def stop(self, timeout: Seconds = 10.0) -> None:
+        """Stop the server and join the thread, waiting at most ``timeout`` seconds (a finite
+        number above 0, else ``ValidationError``); idempotent, and :meth:`start` may follow."""
+        timeout = _seconds(timeout)
         loop, stop, thread = self._loop, self._stop, self._thread
         if thread is not None:
             if loop is not None and stop is not None and thread.is_alive():
@@ -144,3 +153,14 @@ class ThreadedSimulator:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _seconds(timeout: object) -> float:
+    """A wait's ``timeout``: finite seconds above 0 (a ``Decimal`` too), as the package's other
+    timeouts take; NaN would be taken by ``threading`` as no number, and an infinity or a
+    negative waits for ever or not at all.
+
+    Raises:
+        ValidationError: naming ``timeout``, for anything else.
+    """
+    return seconds_setting(timeout, "timeout", error=ValidationError, decimals=True)
