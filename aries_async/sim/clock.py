@@ -56,7 +56,7 @@ class ManualClock:
             ValidationError: (a ``ValueError``) ``start`` is NaN, an infinity, negative, a
                 bool or no number.
         """
-        self._now = seconds_setting(start, "start", zero=True, error=ValidationError, decimals=True)
+        self._now = step_seconds(start, "start")
 
     def now(self) -> float:
         """The current (manual) time."""
@@ -78,16 +78,16 @@ class ManualClock:
             ValidationError: (a ``ValueError``) ``when`` is in the past, NaN, an infinity, a
                 bool or no number; the clock is left as it was.
         """
-        target = seconds_setting(when, "when", zero=True, error=ValidationError, decimals=True)
+        target = step_seconds(when, "when")
         self.advance(target - self._now)
 
 
-def step_seconds(seconds: object) -> float:
-    """``seconds`` as a float, when it is a step a manual clock can take: finite, at least 0.
-    NaN would make the clock's time NaN, an infinity would leave a simulator stepping for ever
-    towards it.
+def step_seconds(seconds: object, name: str = "seconds") -> float:
+    """``seconds`` as a float, when it is a step a manual clock can take, or a time it can
+    start at or jump to (``name`` says which): finite, at least 0. NaN would make the clock's
+    time NaN, an infinity would leave a simulator stepping for ever towards it.
 
     Raises:
-        ValidationError: naming ``seconds``, for anything else.
+        ValidationError: naming ``name``, for anything else.
     """
-    return seconds_setting(seconds, "seconds", zero=True, error=ValidationError, decimals=True)
+    return seconds_setting(seconds, name, zero=True, error=ValidationError, decimals=True)
