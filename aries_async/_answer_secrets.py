@@ -41,7 +41,7 @@ def answering(secrets: tuple[str | None, ...]) -> None:
 def unquoted(text: str) -> str:
     """``text`` without the noted secrets, whole or in part."""
     sent = _SENT.get()
-    return blanked(text, sent) if sent else text
+    return blanked(text, sent) if any(sent) else text
 
 
 def unquoted_start(text: str, size: int) -> str:
@@ -56,7 +56,7 @@ def unquoted_start(text: str, size: int) -> str:
 def unquoted_body(body: bytes) -> bytes:
     """An answer's ``body`` without the noted secrets (their pieces looked for in its start)."""
     sent = _SENT.get()
-    if not sent or not body:
+    if not any(sent) or not body:
         return body
     text = shown = body.decode(errors="replace")
     for secret in sent:
@@ -70,7 +70,7 @@ def scrubbed(exc: ResponseFormatError) -> ResponseFormatError:
     secret, and with a :class:`~aries_async.errors.QuoteError`'s ``reason`` without them
     (its message and body never quote them: see the module's notes)."""
     sent = _SENT.get()
-    if not sent:
+    if not any(sent):
         return exc
     reason = getattr(exc, "reason", None)
     if isinstance(reason, str):
